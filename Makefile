@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# coco-tsm: configfs-tsm report core, Intel TDX guest provider and TDX
+# platform emulator, built out of tree. The two commands that matter:
+#
+#   make demo    set up what is needed, boot a VM, show a quote via configfs
+#   make check   set up what is needed and run every test (both kernels)
+#
+# Other targets: all (modules for LANE + tools), modules, tools,
+# checkpatch, sparse, deps, debug-kernel, clean. Variables: LANE=stock|debug
+# (the kernel to build against), W=1 (extra warnings), KDIR is derived
+# from LANE (Debian's linux-headers-amd64, or our debug kernel).
+
+LANE ?= stock
+BUILD := $(CURDIR)/build
+TOOLS := $(BUILD)/tools
+SCRIPTS := $(CURDIR)/scripts
+SRCDIR = $(shell bash -c '. $(SCRIPTS)/lib.sh; source_dir')
+KSFT_INC = $(SRCDIR)/tools/testing/selftests
+
+# Userspace directories with a Makefile honouring OUT= (see HACKING.md).
+TOOL_DIRS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile \
+	tools/testing/selftests/*/Makefile))
+
+# Our kernel sources, for the static checkers.
+KERNEL_SRCS := $(shell find drivers include tools/testing -name '*.[ch]' \
+	-not -path '*/selftests/*' 2>/dev/null) \
+	$(wildcard tools/testing/selftests/*/*_provider*.c \
+	tools/testing/selftests/*/*_module*.c)
+
+.PHONY: all modules tools deps debug-kernel checkpatch sparse check demo clean
+
+all: modules tools
+
+modules:
+	$(SCRIPTS)/build-modules $(LANE) $(BUILD)/$(LANE) $(if $(W),W=$(W))
+
+tools:
+	@set -e; for d in $(TOOL_DIRS); do \
+		$(MAKE) -C $$d OUT=$(TOOLS) KSFT_INC=$(KSFT_INC); \
+	done
+
+deps:
+	$(SCRIPTS)/deps
+
+debug-kernel: deps
+	$(SCRIPTS)/build-debug-kernel
+
+checkpatch:
+	$(SRCDIR)/scripts/checkpatch.pl --strict --no-tree --quiet \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $(KERNEL_SRCS)
+
+# C=2 checks every file, not only those being recompiled; any sparse
+# message fails.
+sparse:
+	@$(SCRIPTS)/build-modules $(LANE) $(BUILD)/sparse C=2 CHECK=sparse \
+		2>&1 | tee $(BUILD)/sparse.log
+	@! grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' $(BUILD)/sparse.log
+
+check:
+	$(SCRIPTS)/check
+
+demo:
+	$(SCRIPTS)/demo
+
+clean:
+	rm -rf $(BUILD)
+	@for d in $(TOOL_DIRS); do $(MAKE) -s -C $$d clean OUT=$(TOOLS); done

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Binary interface of the Intel TDX module and of the GHCI TDVMCALLs used
+ * for attestation: leaf numbers, completion codes and layouts. Shared by
+ * the tdx-guest driver and by the TDX platform emulator, so that both sides
+ * of the seam agree on every constant by construction.
+ *
+ * Sources: the TDX module ABI (tdx_api_defs.h, tdx_error_codes_defs.h) and
+ * the TDX Guest-Host Communication Interface (GHCI).
+ */
+#ifndef __LINUX_TDX_ABI_H
+#define __LINUX_TDX_ABI_H
+
+#include <linux/bits.h>
+#include <linux/build_bug.h>
+#include <linux/sizes.h>
+#include <linux/types.h>
+
+/* TDCALL leaves (RAX) */
+#define TDX_TDCALL_VP_VMCALL		0
+#define TDX_TDCALL_MR_RTMR_EXTEND	2
+#define TDX_TDCALL_MR_REPORT		4
+
+/* TDX module completion status (RAX after TDCALL) */
+#define TDX_SUCCESS			0x0000000000000000ULL
+#define TDX_OPERAND_INVALID		0xC000010000000000ULL
+#define TDX_OPERAND_BUSY		0x8000020000000000ULL
+#define TDX_STATUS_CLASS(s)		((s) >> 32)
+#define TDX_OPERAND_ID_RCX		1
+#define TDX_OPERAND_ID_RDX		2
+#define TDX_OPERAND_ID_R8		8
+#define TDX_OPERAND_ID_RTMR		0xA8
+
+/* TDVMCALL: R10 = 0 selects a GHCI call, R11 the sub-function */
+#define TDVMCALL_GET_QUOTE			0x10002
+#define TDVMCALL_SETUP_EVENT_NOTIFY_INTERRUPT	0x10004
+
+/* TDVMCALL completion status (R10) */
+#define TDVMCALL_STATUS_SUCCESS			0x0000000000000000ULL
+#define TDVMCALL_STATUS_RETRY			0x0000000000000001ULL
+#define TDVMCALL_STATUS_INVALID_OPERAND		0x8000000000000000ULL
+#define TDVMCALL_STATUS_GPA_INUSE		0x8000000000000001ULL
+#define TDVMCALL_STATUS_ALIGN_ERROR		0x8000000000000002ULL
+#define TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED	0x8000000000000003ULL
+
+/* Vectors SetupEventNotifyInterrupt accepts */
+#define TDX_EVENT_NOTIFY_VECTOR_MIN	32
+#define TDX_EVENT_NOTIFY_VECTOR_MAX	255
+
+/* TDREPORT_STRUCT (output of TDG.MR.REPORT) */
+#define TDX_REPORT_SIZE			1024
+#define TDX_REPORT_ALIGN		1024
+#define TDX_REPORTDATA_SIZE		64
+#define TDX_REPORTDATA_ALIGN		64
+#define TDX_REPORT_SUBTYPE_0		0
+#define TDX_REPORT_TYPE_TDX		0x81
+#define TDX_MR_SIZE			48	/* a SHA-384 measurement */
+#define TDX_NUM_RTMRS			4
+#define TDX_RTMR_EXTEND_ALIGN		64
+
+/* REPORTMACSTRUCT, at offset 0 */
+#define TDX_REPORT_OFF_REPORTTYPE	0
+#define TDX_REPORT_OFF_CPUSVN		16
+#define TDX_REPORT_OFF_TEE_TCB_INFO_HASH 32
+#define TDX_REPORT_OFF_TEE_INFO_HASH	80
+#define TDX_REPORT_OFF_REPORTDATA	128
+#define TDX_REPORT_OFF_MAC		224
+#define TDX_REPORT_MAC_SIZE		32
+#define TDX_REPORTMACSTRUCT_SIZE	256
+/* TEE_TCB_INFO, at offset 256 */
+#define TDX_REPORT_OFF_TEE_TCB_INFO	256
+#define TDX_TEE_TCB_INFO_SIZE		239
+#define TDX_TEE_TCB_INFO_OFF_VALID	0
+#define TDX_TEE_TCB_INFO_OFF_TEE_TCB_SVN 8
+#define TDX_TEE_TCB_INFO_OFF_MRSEAM	24
+#define TDX_TEE_TCB_INFO_OFF_MRSIGNERSEAM 72
+#define TDX_TEE_TCB_INFO_OFF_ATTRIBUTES	120
+/* TDINFO_STRUCT, at offset 512 */
+#define TDX_REPORT_OFF_TDINFO		512
+#define TDX_TDINFO_SIZE			512
+#define TDX_TDINFO_OFF_ATTRIBUTES	0
+#define TDX_TDINFO_OFF_XFAM		8
+#define TDX_TDINFO_OFF_MRTD		16
+#define TDX_TDINFO_OFF_MRCONFIGID	64
+#define TDX_TDINFO_OFF_MROWNER		112
+#define TDX_TDINFO_OFF_MROWNERCONFIG	160
+#define TDX_TDINFO_OFF_RTMR(i)		(208 + (i) * TDX_MR_SIZE)
+#define TDX_TDINFO_OFF_SERVTD_HASH	400
+
+/* GetQuote shared buffer (GHCI "TDG.VP.VMCALL<GetQuote>") */
+#define TDX_QUOTE_BUF_VERSION		1
+#define TDX_QUOTE_STATUS_SUCCESS	0x0000000000000000ULL
+#define TDX_QUOTE_STATUS_IN_FLIGHT	0xFFFFFFFFFFFFFFFFULL
+#define TDX_QUOTE_STATUS_ERROR		0x8000000000000000ULL
+#define TDX_QUOTE_STATUS_SERVICE_UNAVAILABLE 0x8000000000000001ULL
+#define TDX_QUOTE_BUF_MAX_SIZE		SZ_128K	/* what QEMU accepts */
+
+/**
+ * struct tdx_quote_buf - header of the GetQuote shared buffer
+ * @version: format version, %TDX_QUOTE_BUF_VERSION (written by the TD)
+ * @status: %TDX_QUOTE_STATUS_* (the TD writes 0, the VMM the outcome)
+ * @in_len: bytes of request in @data (written by the TD)
+ * @out_len: bytes of response in @data (written by the VMM)
+ * @data: request on input, response on output
+ *
+ * Everything but @version and @in_len is written by the untrusted host.
+ */
+struct tdx_quote_buf {
+	u64 version;
+	u64 status;
+	u32 in_len;
+	u32 out_len;
+	u8 data[];
+};
+
+#define TDX_QUOTE_BUF_HDR_SIZE		24
+static_assert(sizeof(struct tdx_quote_buf) == TDX_QUOTE_BUF_HDR_SIZE);
+
+#endif /* __LINUX_TDX_ABI_H */
