@@ -53,8 +53,10 @@ struct tsm_desc {
  * @manifestblob_len: sizeof(@manifestblob)
  * @manifestblob: (optional) manifest data associated with the report
  *
- * Blob ownership: the provider allocates the blobs with kvmalloc() (or a
- * helper such as kvmemdup()) and the core frees them with kvfree().
+ * Blob ownership: the provider allocates the blobs with kvmalloc() or
+ * kvzalloc() (6.1 has no kvmemdup()) and the core frees them with kvfree(), also
+ * those left set when &tsm_ops.report_new fails. The core hands the
+ * provider a report with every blob pointer NULL.
  */
 struct tsm_report {
 	struct tsm_desc desc;
