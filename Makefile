@@ -7,7 +7,7 @@
 #   make check   set up what is needed and run every test (both kernels)
 #
 # Other targets: all (modules for LANE + tools), modules, tools,
-# checkpatch, sparse, deps, debug-kernel, clean. Variables: LANE=stock|debug
+# checkpatch, sparse, deps, debug-kernel, install, uninstall, clean. Variables: LANE=stock|debug
 # (the kernel to build against), W=1 (extra warnings), KDIR is derived
 # from LANE (Debian's linux-headers-amd64, or our debug kernel).
 
@@ -28,7 +28,8 @@ KERNEL_SRCS := $(shell find drivers include tools/testing -name '*.[ch]' \
 	$(wildcard tools/testing/selftests/*/*_provider*.c \
 	tools/testing/selftests/*/*_module*.c)
 
-.PHONY: all modules tools deps debug-kernel checkpatch sparse check demo clean
+.PHONY: all modules tools deps debug-kernel checkpatch sparse check demo clean \
+	install uninstall
 
 all: modules tools
 
@@ -62,6 +63,17 @@ check:
 
 demo:
 	$(SCRIPTS)/demo
+
+# Install the modules (DKMS=1: through DKMS, rebuilt for every kernel),
+# the udev rule, the tools and their man pages. DESTDIR and PREFIX work
+# as usual; KVER picks the kernel (default: the running one).
+PREFIX ?= /usr/local
+install:
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" $(SCRIPTS)/install \
+		$(if $(filter 1,$(DKMS)),--dkms) $(if $(KVER),--kver $(KVER))
+
+uninstall:
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" $(SCRIPTS)/uninstall
 
 clean:
 	rm -rf $(BUILD)
