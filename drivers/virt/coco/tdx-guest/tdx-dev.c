@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Intel TDX guest attestation driver: /dev/tdx_guest (TDX_CMD_GET_REPORT0)
+ * and the tdx_guest provider of the configfs-tsm report core.
+ *
+ * The TDX primitives come from TDCALL in a TDX guest, or else from the TDX
+ * platform emulator (tools/testing/tdx-emu) when it is loaded. That choice,
+ * made once at load, is the only difference between the two: everything
+ * else runs the same code.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/uaccess.h>
+#include <asm/cpu_device_id.h>
+#include <asm/cpufeature.h>
+#include <uapi/linux/tdx-guest.h>
+
+#include "tdx-guest.h"
+
+static bool force_polling;
+module_param(force_polling, bool, 0444);
+MODULE_PARM_DESC(force_polling,
+		 "Poll for GetQuote completion instead of using the event-notify interrupt");
+
+static struct tdx_guest tdx_guest;
+
+static struct tdx_guest *to_tdx_guest(struct file *file)
+{
+	/* misc_open() leaves the miscdevice in private_data */
+	return container_of(file->private_data, struct tdx_guest, misc);
+}
+
+static long tdx_get_report0(struct tdx_guest *tg,
+			    struct tdx_report_req __user *req)
+{
+	u8 *reportdata, *tdreport;
+	long ret;
+
+	/* kmalloc()ed copies: private and naturally aligned, as TDX wants */
+	reportdata = memdup_user(req->reportdata, TDX_REPORTDATA_LEN);
+	if (IS_ERR(reportdata))
+		return PTR_ERR(reportdata);
+	tdreport = kmalloc(TDX_REPORT_LEN, GFP_KERNEL);
+	if (!tdreport) {
+		ret = -ENOMEM;
+		goto free_reportdata;
+	}
+
+	ret = tdx_guest_mr_report(tg, reportdata, tdreport);
+	if (ret)
+		goto free_tdreport;
+
+	if (copy_to_user(req->tdreport, tdreport, TDX_REPORT_LEN))
+		ret = -EFAULT;
+
+free_tdreport:
+	kfree(tdreport);
+free_reportdata:
+	kfree(reportdata);
+	return ret;
+}
+
+/* Never takes the quote lock: a TDREPORT does not wait behind a quote */
+static long tdx_guest_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	switch (cmd) {
+	case TDX_CMD_GET_REPORT0:
+		return tdx_get_report0(to_tdx_guest(file),
+				       (struct tdx_report_req __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations tdx_guest_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = tdx_guest_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = no_llseek,
+};
+
+static ssize_t completion_mode_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	/* misc_register() makes the miscdevice the device's drvdata */
+	struct miscdevice *misc = dev_get_drvdata(dev);
+	struct tdx_guest *tg = container_of(misc, struct tdx_guest, misc);
+
+	return sysfs_emit(buf, "%s\n", tdx_completion_mode_name(tg->mode));
+}
+static DEVICE_ATTR_RO(completion_mode);
+
+static struct attribute *tdx_guest_attrs[] = {
+	&dev_attr_completion_mode.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(tdx_guest);
+
+/* The CPU the event-notify interrupt targets, -1 when polling */
+static int tdx_event_cpu_get(void *data, u64 *val)
+{
+	struct tdx_guest *tg = data;
+
+	*val = (s64)tg->event_cpu;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE_SIGNED(tdx_event_cpu_fops, tdx_event_cpu_get, NULL,
+				"%lld\n");
+
+/* Counters and the event-notify setup, for tests and for debugging */
+static void tdx_guest_debugfs_init(struct tdx_guest *tg)
+{
+	struct dentry *dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+
+	tg->debugfs = dir;
+	debugfs_create_atomic_t("interrupts", 0400, dir,
+				&tg->stats.interrupts);
+	debugfs_create_atomic_t("spurious_interrupts", 0400, dir,
+				&tg->stats.spurious_interrupts);
+	debugfs_create_atomic_t("quotes_ok", 0400, dir, &tg->stats.quotes_ok);
+	debugfs_create_atomic_t("quotes_failed", 0400, dir,
+				&tg->stats.quotes_failed);
+	debugfs_create_file_unsafe("event_cpu", 0400, dir, tg,
+				   &tdx_event_cpu_fops);
+	debugfs_create_u8("event_vector", 0400, dir, &tg->event_vector);
+}
+
+/*
+ * The only place where a real TD and the emulator differ. The emulator's
+ * table is looked up, not linked against, so that this module loads on a
+ * TDX guest where the emulator does not exist.
+ */
+static int tdx_platform_get(struct tdx_guest *tg)
+{
+	const struct tdx_platform_ops *ops;
+
+	if (cpu_feature_enabled(X86_FEATURE_TDX_GUEST)) {
+		tg->ops = &tdx_tdcall_ops;
+		tg->ops_from_emu = false;
+		return 0;
+	}
+
+	ops = symbol_get(tdx_emu_platform_ops);
+	if (!ops) {
+		pr_err("not a TDX guest, and the TDX platform emulator (tdx_emu) is not loaded\n");
+		return -ENODEV;
+	}
+	if (!ops->mr_report || !ops->vmcall_get_quote ||
+	    !ops->vmcall_setup_event_notify) {
+		pr_err("the TDX platform emulator lacks primitives\n");
+		symbol_put(tdx_emu_platform_ops);
+		return -ENODEV;
+	}
+	tg->ops = ops;
+	tg->ops_from_emu = true;
+	return 0;
+}
+
+static void tdx_platform_put(struct tdx_guest *tg)
+{
+	if (tg->ops_from_emu)
+		symbol_put(tdx_emu_platform_ops);
+	tg->ops = NULL;
+}
+
+static int __init tdx_guest_init(void)
+{
+	struct tdx_guest *tg = &tdx_guest;
+	int ret;
+
+	ret = tdx_platform_get(tg);
+	if (ret)
+		return ret;
+
+	ret = tdx_quote_init(tg);
+	if (ret)
+		goto put_platform;
+
+	tdx_event_init(tg, force_polling);
+
+	tg->misc.name = KBUILD_MODNAME;
+	tg->misc.minor = MISC_DYNAMIC_MINOR;
+	tg->misc.fops = &tdx_guest_fops;
+	tg->misc.groups = tdx_guest_groups;
+	ret = misc_register(&tg->misc);
+	if (ret)
+		goto exit_event;
+
+	ret = tdx_quote_register(tg);
+	if (ret)
+		goto deregister_misc;
+
+	tdx_guest_debugfs_init(tg);
+	pr_info("ready on %s primitives, GetQuote completion by %s\n",
+		tg->ops->name, tdx_completion_mode_name(tg->mode));
+	return 0;
+
+deregister_misc:
+	misc_deregister(&tg->misc);
+exit_event:
+	tdx_event_exit(tg);
+	tdx_quote_exit(tg);
+put_platform:
+	tdx_platform_put(tg);
+	pr_err("attestation is not available (%d)\n", ret);
+	return ret;
+}
+module_init(tdx_guest_init);
+
+static void __exit tdx_guest_exit(void)
+{
+	struct tdx_guest *tg = &tdx_guest;
+
+	debugfs_remove(tg->debugfs);
+	tdx_quote_unregister(tg);
+	misc_deregister(&tg->misc);
+	tdx_event_exit(tg);
+	tdx_quote_exit(tg);
+	tdx_platform_put(tg);
+}
+module_exit(tdx_guest_exit);
+
+/* Autoload in a TDX guest; elsewhere the module is loaded by hand */
+static const struct x86_cpu_id tdx_guest_ids[] = {
+	X86_MATCH_FEATURE(X86_FEATURE_TDX_GUEST, NULL),
+	{}
+};
+MODULE_DEVICE_TABLE(x86cpu, tdx_guest_ids);
+
+MODULE_DESCRIPTION("Intel TDX guest attestation driver and TSM provider");
+MODULE_LICENSE("GPL");

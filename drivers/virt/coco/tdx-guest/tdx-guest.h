@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internal interfaces of the tdx-guest driver: one &struct tdx_guest for
+ * the module, shared by the device, the TSM provider and the event
+ * interrupt code.
+ */
+#ifndef __TDX_GUEST_INTERNAL_H
+#define __TDX_GUEST_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/miscdevice.h>
+#include <linux/mutex.h>
+#include <linux/tdx-abi.h>
+#include <linux/tdx-platform.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+/* One shared buffer of the size QEMU accepts: room for a quote and its certs */
+#define TDX_QUOTE_BUF_SIZE	TDX_QUOTE_BUF_MAX_SIZE
+
+/**
+ * enum tdx_completion_mode - how the driver learns that GetQuote completed
+ * @TDX_COMPLETION_INTERRUPT: the VMM raises the event-notify interrupt
+ * @TDX_COMPLETION_POLLING: the driver polls the buffer's status with backoff
+ */
+enum tdx_completion_mode {
+	TDX_COMPLETION_INTERRUPT,
+	TDX_COMPLETION_POLLING,
+};
+
+/**
+ * struct tdx_guest_stats - counters exposed in debugfs
+ * @interrupts: event interrupts taken while a request was pending
+ * @spurious_interrupts: event interrupts taken with no request pending
+ * @quotes_ok: reports returned to the TSM core
+ * @quotes_failed: report requests that failed, whatever the reason
+ */
+struct tdx_guest_stats {
+	atomic_t interrupts;
+	atomic_t spurious_interrupts;
+	atomic_t quotes_ok;
+	atomic_t quotes_failed;
+};
+
+/**
+ * struct tdx_guest - state of the driver (one instance per module)
+ * @ops: TDX primitives: TDCALL on a TDX guest, or the emulator's table
+ * @ops_from_emu: @ops came from symbol_get() and must be symbol_put()
+ * @misc: the /dev/tdx_guest device
+ * @debugfs: the driver's debugfs directory
+ * @stats: counters
+ * @mode: completion mode chosen at load
+ * @event_irq: Linux IRQ number of the event-notify interrupt, 0 when polling
+ * @event_cpu: CPU the event-notify interrupt is delivered to, -1 when polling
+ * @event_vector: vector registered with SetupEventNotifyInterrupt, 0 when
+ *	polling
+ * @quote_wq: where the request waits for completion
+ * @quote_pending: a GetQuote request is waiting for the host; read by the
+ *	interrupt handler, so it is an atomic flag and not under @quote_lock
+ * @quote_lock: serializes GetQuote requests; protects the TD side of
+ *	@quote_buf and @quote_abandoned
+ * @quote_buf: the shared GetQuote buffer, %TDX_QUOTE_BUF_SIZE bytes
+ * @quote_abandoned: the last request timed out or was interrupted, so the
+ *	host may still own @quote_buf
+ */
+struct tdx_guest {
+	const struct tdx_platform_ops *ops;
+	bool ops_from_emu;
+	struct miscdevice misc;
+	struct dentry *debugfs;
+	struct tdx_guest_stats stats;
+
+	enum tdx_completion_mode mode;
+	unsigned int event_irq;
+	int event_cpu;
+	u8 event_vector;
+
+	wait_queue_head_t quote_wq;
+	atomic_t quote_pending;
+	struct mutex quote_lock;	/* one request at a time, see @quote_lock */
+	struct tdx_quote_buf *quote_buf;
+	bool quote_abandoned;
+};
+
+/* tdx-tdcall.c: the real primitives, valid only in a TDX guest */
+extern const struct tdx_platform_ops tdx_tdcall_ops;
+
+/* tdx-report.c */
+int tdx_guest_mr_report(struct tdx_guest *tg, u8 *reportdata,
+			u8 *tdreport);
+
+/* tdx-event.c */
+void tdx_event_init(struct tdx_guest *tg, bool force_polling);
+void tdx_event_exit(struct tdx_guest *tg);
+const char *tdx_completion_mode_name(enum tdx_completion_mode mode);
+
+/* tdx-quote.c */
+int tdx_quote_init(struct tdx_guest *tg);
+void tdx_quote_exit(struct tdx_guest *tg);
+int tdx_quote_register(struct tdx_guest *tg);
+void tdx_quote_unregister(struct tdx_guest *tg);
+
+#endif /* __TDX_GUEST_INTERNAL_H */

@@ -1,0 +1,247 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Test suite of the tdx-guest driver on the TDX platform emulator, run in
+# the VM by scripts/vm-run (see HACKING.md):
+#   1. without the emulator the driver refuses to load, and says why;
+#   2. with it (and the quoting service $TOOLSDIR/tdx-qgs if built), the
+#      kselftest and the bats README recipe, completion by interrupt;
+#   3. the same kselftest when the emulated VMM refuses the vector
+#      (polling fallback), then with force_polling.
+# Prints TAP, exits non-zero on any failure.
+
+set -u
+
+here=$(dirname "$(readlink -f "$0")")
+core=$MODDIR/drivers/virt/coco/tsm/tsm.ko
+emu=$MODDIR/tools/testing/tdx-emu/tdx_emu.ko
+drv=$MODDIR/drivers/virt/coco/tdx-guest/tdx-guest.ko
+kselftest=$TOOLSDIR/tdx_guest_test
+qgs=$TOOLSDIR/tdx-qgs
+qgs_dir=/run/tdx-qgs
+report=/sys/kernel/config/tsm/report
+sysfs=/sys/devices/virtual/misc/tdx_guest
+emu_dbg=/sys/kernel/debug/tdx_emu
+drv_args=(quote_timeout_ms=2000)
+failed=0
+n=0
+
+result() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		failed=1
+	fi
+}
+
+skip() {
+	n=$((n + 1))
+	echo "ok $n $1 # SKIP $2"
+}
+
+# Re-number the TAP lines of a sub-test into ours; the rest becomes comments
+import_tap() {
+	local prefix=$1 line rest name=
+
+	while IFS= read -r line; do
+		# kselftest_harness names a skipped test only in its RUN line
+		if [[ "$line" =~ ^#\ +RUN\ +([^ ]+)\ \.\.\.$ ]]; then
+			name=${BASH_REMATCH[1]}
+		fi
+		if [[ "$line" =~ ^(not\ )?ok\ [0-9]+\ (.*)$ ]]; then
+			rest=${BASH_REMATCH[2]}
+			[[ "$rest" == "# SKIP"* ]] && rest="$name $rest"
+			if [ -n "${BASH_REMATCH[1]}" ]; then
+				result 1 "$prefix$rest"
+			else
+				n=$((n + 1))
+				echo "ok $n $prefix$rest"
+			fi
+		elif [[ "$line" =~ ^1\.\.[0-9]+$ ]] || [[ "$line" == "TAP version"* ]]; then
+			continue
+		else
+			echo "# $line"
+		fi
+	done
+}
+
+loaded() {
+	grep -q "^$1 " /proc/modules
+}
+
+unload() {
+	local m
+
+	for m in "$@"; do
+		loaded "$m" && rmmod "$m"
+	done
+}
+
+cleanup() {
+	local d
+
+	if [ -d "$report" ]; then
+		for d in "$report"/*; do
+			[ -d "$d" ] && rmdir "$d"
+		done
+	fi
+	unload tdx_guest tdx_emu tsm
+	if [ -f "$qgs_dir/pid" ]; then
+		kill "$(cat "$qgs_dir/pid")" 2>/dev/null
+		rm -f "$qgs_dir/pid"
+	fi
+}
+trap cleanup EXIT
+
+# The kselftest: $TOOLSDIR when built there, else build it in /tmp
+if [ ! -x "$kselftest" ]; then
+	kselftest=/tmp/tdx-sft/tdx_guest_test
+	make -s -C "$here" OUT=/tmp/tdx-sft >/tmp/tdx-sft.log 2>&1 ||
+		sed 's/^/# /' /tmp/tdx-sft.log
+fi
+
+run_kselftest() {
+	local prefix=$1 out
+
+	if [ ! -x "$kselftest" ]; then
+		result 1 "${prefix}kselftest tdx_guest_test # not built"
+		return
+	fi
+	out=$("$kselftest" 2>&1)
+	result $? "${prefix}kselftest tdx_guest_test exits 0"
+	import_tap "$prefix" <<<"$out"
+}
+
+# The kernel log since the last mark_log
+mark=0
+mark_log() {
+	mark=$(dmesg | wc -l)
+}
+
+new_log() {
+	dmesg | tail -n +$((mark + 1))
+}
+
+load_driver() {
+	mark_log
+	insmod "$drv" "${drv_args[@]}" "$@"
+}
+
+mode_is() {
+	[ "$(cat $sysfs/completion_mode 2>/dev/null)" = "$1" ]
+}
+
+# bats needs /dev/fd for its process substitutions
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+
+modprobe configfs 2>/dev/null
+mountpoint -q /sys/kernel/config ||
+	mount -t configfs configfs /sys/kernel/config
+mountpoint -q /sys/kernel/debug ||
+	mount -t debugfs debugfs /sys/kernel/debug
+
+echo "# without the emulator"
+insmod "$core"
+result $? "load tsm.ko"
+mark_log
+out=$(insmod "$drv" 2>&1)
+rc=$?
+[ $rc -ne 0 ] && [[ "$out" == *"No such device"* ]]
+result $? "tdx-guest.ko refuses to load with ENODEV outside TDX"
+new_log | grep -q 'tdx_guest: not a TDX guest, and the TDX platform emulator (tdx_emu) is not loaded'
+result $? "tdx-guest.ko says why"
+
+echo "# on the emulator, completion by interrupt"
+insmod "$emu"
+result $? "load tdx_emu.ko"
+if [ -x "$qgs" ]; then
+	mkdir -p "$qgs_dir"
+	"$qgs" --daemon --pidfile "$qgs_dir/pid" >/tmp/tdx-qgs.log 2>&1
+	for _ in $(seq 50); do
+		[ -S "$qgs_dir/qgs.socket" ] && break
+		sleep 0.1
+	done
+	[ -S "$qgs_dir/qgs.socket" ]
+	result $? "tdx-qgs is up"
+else
+	skip "tdx-qgs is up" "tdx-qgs is not built: quote cases skip"
+fi
+
+load_driver
+result $? "load tdx-guest.ko"
+[ -c /dev/tdx_guest ]
+result $? "/dev/tdx_guest exists"
+mode_is interrupt
+result $? "completion_mode is interrupt"
+new_log | grep -q 'GetQuote completion by interrupt: vector [0-9]* on CPU [0-9]*'
+result $? "the kernel log names the interrupt mode"
+[ "$(cat $emu_dbg/event_cpu)" = "$(cat /sys/kernel/debug/tdx_guest/event_cpu)" ]
+result $? "the emulator's event_cpu is the driver's CPU"
+
+run_kselftest "interrupt: "
+
+echo "# bats $here/tdx_guest.bats"
+out=$(bats --tap "$here/tdx_guest.bats" 2>&1)
+result $? "bats tdx_guest.bats exits 0"
+import_tap "bats: " <<<"$out"
+
+[ "$(cat /sys/kernel/debug/tdx_guest/quotes_ok)" -gt 0 ] ||
+	[ ! -S "$qgs_dir/qgs.socket" ]
+result $? "quotes_ok counted the quotes"
+
+rmdir "$report"/* 2>/dev/null
+mark_log
+rmmod tdx_guest
+result $? "unload tdx-guest.ko"
+! new_log | grep -q 'leaking'
+result $? "the GetQuote buffer was freed, not leaked"
+
+echo "# the VMM refuses the vector: polling fallback"
+rmmod tdx_emu
+insmod "$emu"
+result $? "reload tdx_emu.ko"
+echo 1 >"$emu_dbg/refuse_event_notify"
+load_driver
+result $? "load tdx-guest.ko"
+mode_is polling
+result $? "completion_mode is polling"
+new_log | grep -q 'GetQuote completion by polling: event-notify interrupt unavailable'
+result $? "the kernel log names the polling mode"
+[ "$(cat $emu_dbg/event_cpu)" = -1 ]
+result $? "no vector registered with the emulator"
+
+run_kselftest "polling: "
+
+rmdir "$report"/* 2>/dev/null
+rmmod tdx_guest
+result $? "unload tdx-guest.ko"
+
+echo "# force_polling"
+echo 0 >"$emu_dbg/refuse_event_notify"
+load_driver force_polling=1
+result $? "load tdx-guest.ko force_polling=1"
+mode_is polling
+result $? "completion_mode is polling"
+new_log | grep -q 'GetQuote completion by polling (force_polling)'
+result $? "the kernel log says force_polling"
+[ "$(cat $emu_dbg/event_cpu)" = -1 ]
+result $? "no vector registered with the emulator"
+mkdir "$report/fp" && head -c 64 /dev/zero >"$report/fp/inblob"
+if [ -S "$qgs_dir/qgs.socket" ]; then
+	[ "$(cat "$report/fp/outblob" | wc -c)" -ge 632 ]
+	result $? "a quote by polling"
+else
+	cat "$report/fp/outblob" 2>&1 | grep -q 'Connection refused'
+	result $? "ECONNREFUSED by polling without a quoting service"
+fi
+rmdir "$report/fp"
+
+cleanup
+trap - EXIT
+! loaded tdx_guest && ! loaded tdx_emu && ! loaded tsm
+result $? "all modules unload"
+
+echo "1..$n"
+exit $failed
