@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * TDX platform emulator: fault injection knobs and observables.
+ *
+ * The knobs make the emulated VMM behave like the hostile host of the
+ * threat model, so that the guest driver's hardening can be tested; the
+ * observables let tests see what the VMM did. See README.md.
+ */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+
+#include "emu.h"
+
+struct tdx_emu_faults tdx_emu_faults;
+struct tdx_emu_stats tdx_emu_stats;
+
+static int tdx_emu_spurious_irq_set(void *data, u64 val)
+{
+	u64 i;
+
+	if (val > TDX_EMU_MAX_SPURIOUS)
+		return -EINVAL;
+	for (i = 0; i < val; i++) {
+		/* Nothing registered: nowhere to send it */
+		if (!tdx_emu_raise_irq())
+			return -ENXIO;
+	}
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(tdx_emu_spurious_irq_fops, NULL,
+			 tdx_emu_spurious_irq_set, "%llu\n");
+
+static int tdx_emu_complete_held_set(void *data, u64 val)
+{
+	if (val != 1)
+		return -EINVAL;
+	tdx_emu_complete_held();
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(tdx_emu_complete_held_fops, NULL,
+			 tdx_emu_complete_held_set, "%llu\n");
+
+static int tdx_emu_atomic64_get(void *data, u64 *val)
+{
+	*val = atomic64_read(data);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(tdx_emu_atomic64_fops, tdx_emu_atomic64_get, NULL,
+			 "%llu\n");
+
+static int tdx_emu_in_flight_get(void *data, u64 *val)
+{
+	*val = tdx_emu_quotes_in_flight();
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(tdx_emu_in_flight_fops, tdx_emu_in_flight_get, NULL,
+			 "%llu\n");
+
+static int tdx_emu_event_vector_get(void *data, u64 *val)
+{
+	int vector, cpu;
+
+	tdx_emu_event_target(&vector, &cpu);
+	*val = vector;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE_SIGNED(tdx_emu_event_vector_fops,
+				tdx_emu_event_vector_get, NULL, "%lld\n");
+
+static int tdx_emu_event_cpu_get(void *data, u64 *val)
+{
+	int vector, cpu;
+
+	tdx_emu_event_target(&vector, &cpu);
+	*val = cpu;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE_SIGNED(tdx_emu_event_cpu_fops,
+				tdx_emu_event_cpu_get, NULL, "%lld\n");
+
+/**
+ * tdx_emu_faults_debugfs_init() - create the knobs and observables
+ * @root: the emulator's debugfs directory
+ */
+void tdx_emu_faults_debugfs_init(struct dentry *root)
+{
+	struct tdx_emu_faults *f = &tdx_emu_faults;
+
+	debugfs_create_u32("service_delay_ms", 0600, root,
+			   &f->service_delay_ms);
+	debugfs_create_bool("drop_irq", 0600, root, &f->drop_irq);
+	debugfs_create_bool("irq_before_status", 0600, root,
+			    &f->irq_before_status);
+	debugfs_create_x64("force_status", 0600, root, &f->force_status);
+	debugfs_create_bool("force_status_enable", 0600, root,
+			    &f->force_status_enable);
+	debugfs_create_u32("force_out_len", 0600, root, &f->force_out_len);
+	debugfs_create_bool("force_out_len_enable", 0600, root,
+			    &f->force_out_len_enable);
+	debugfs_create_bool("rewrite_after_complete", 0600, root,
+			    &f->rewrite_after_complete);
+	debugfs_create_bool("never_complete", 0600, root, &f->never_complete);
+	debugfs_create_bool("sync_unavailable", 0600, root,
+			    &f->sync_unavailable);
+	debugfs_create_bool("refuse_event_notify", 0600, root,
+			    &f->refuse_event_notify);
+	debugfs_create_file_unsafe("spurious_irq", 0200, root, NULL,
+				   &tdx_emu_spurious_irq_fops);
+	debugfs_create_file_unsafe("complete_held", 0200, root, NULL,
+				   &tdx_emu_complete_held_fops);
+
+	debugfs_create_file_unsafe("irqs_raised", 0400, root,
+				   &tdx_emu_stats.irqs_raised,
+				   &tdx_emu_atomic64_fops);
+	debugfs_create_file_unsafe("quote_requests", 0400, root,
+				   &tdx_emu_stats.quote_requests,
+				   &tdx_emu_atomic64_fops);
+	debugfs_create_file_unsafe("quotes_in_flight", 0400, root, NULL,
+				   &tdx_emu_in_flight_fops);
+	debugfs_create_file_unsafe("event_vector", 0400, root, NULL,
+				   &tdx_emu_event_vector_fops);
+	debugfs_create_file_unsafe("event_cpu", 0400, root, NULL,
+				   &tdx_emu_event_cpu_fops);
+}

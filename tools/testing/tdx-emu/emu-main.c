@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * TDX platform emulator: module entry points and the exported ops table.
+ */
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/tdx-platform.h>
+
+#include "emu.h"
+
+/**
+ * DOC: TDX platform emulator
+ *
+ * tdx_emu.ko stands in for the TDX module and the host VMM on machines
+ * without TDX, so that the unmodified tdx-guest driver can run on any x86
+ * VM. It implements the attestation primitives of struct tdx_platform_ops:
+ * TDG.MR.REPORT and TDG.MR.RTMR.EXTEND against emulated measurement
+ * registers, and the GetQuote and SetupEventNotifyInterrupt TDVMCALLs,
+ * which forward the TDREPORT to a quoting service speaking the QGS protocol
+ * on a unix socket and signal completion with a real interrupt through the
+ * local APIC. Root steers it, and injects the faults of a hostile host,
+ * through /sys/kernel/debug/tdx_emu/ (see README.md).
+ */
+
+char *tdx_emu_qgs_socket = "/run/tdx-qgs/qgs.socket";
+module_param_named(qgs_socket, tdx_emu_qgs_socket, charp, 0644);
+MODULE_PARM_DESC(qgs_socket,
+		 "unix socket of the quoting service (QGS protocol)");
+
+/*
+ * The emulator's TDX primitives. The tdx-guest driver finds this table with
+ * symbol_get(), so the driver has no link dependency on the emulator.
+ */
+const struct tdx_platform_ops tdx_emu_platform_ops = {
+	.name				= "tdx_emu",
+	.mr_report			= tdx_emu_mr_report,
+	.mr_rtmr_extend			= tdx_emu_mr_rtmr_extend,
+	.vmcall_get_quote		= tdx_emu_vmcall_get_quote,
+	.vmcall_setup_event_notify	= tdx_emu_vmcall_setup_event_notify,
+};
+EXPORT_SYMBOL_GPL(tdx_emu_platform_ops);
+
+static struct dentry *tdx_emu_debugfs;
+
+static int __init tdx_emu_init(void)
+{
+	int rc;
+
+	rc = tdx_emu_report_init();
+	if (rc)
+		return rc;
+
+	rc = tdx_emu_quote_init();
+	if (rc)
+		goto exit_report;
+
+	/* Last: a file must not be usable before what it drives exists */
+	tdx_emu_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	tdx_emu_report_debugfs_init(tdx_emu_debugfs);
+	tdx_emu_faults_debugfs_init(tdx_emu_debugfs);
+
+	pr_info("TDX platform emulator ready, quoting service at %s\n",
+		tdx_emu_qgs_socket);
+	return 0;
+
+exit_report:
+	tdx_emu_report_exit();
+	return rc;
+}
+
+static void __exit tdx_emu_exit(void)
+{
+	/*
+	 * Remove the files first: debugfs waits for running handlers, and
+	 * none of them can start a request or an interrupt afterwards.
+	 */
+	debugfs_remove_recursive(tdx_emu_debugfs);
+	tdx_emu_quote_exit();
+	tdx_emu_report_exit();
+}
+
+module_init(tdx_emu_init);
+module_exit(tdx_emu_exit);
+
+MODULE_DESCRIPTION("TDX platform emulator (TDX module, VMM, quoting bridge)");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * TDX platform emulator: the VMM's side of TDVMCALL<GetQuote> and
+ * TDVMCALL<SetupEventNotifyInterrupt>.
+ *
+ * GetQuote is asynchronous as in QEMU: the TDVMCALL validates the shared
+ * buffer, copies the TDREPORT out of it, marks it IN_FLIGHT and returns.
+ * A worker then asks the quoting service, writes the response into the
+ * buffer in QEMU's order (data, out_len, status) and raises the vector the
+ * TD registered, on the CPU that registered it, through the local APIC.
+ *
+ * While a request is in flight the emulator holds a reference on every page
+ * of the buffer: the host owns that memory until it completes, and a guest
+ * that frees it early cannot make the emulator scribble on reused pages.
+ */
+#include <linux/cpu.h>
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/jiffies.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/tdx-abi.h>
+#include <linux/workqueue.h>
+#include <asm/apic.h>
+
+#include "emu.h"
+
+/**
+ * struct tdx_emu_request - a GetQuote request the emulated VMM owns
+ * @node: entry in tdx_emu_reqs
+ * @work: the completion, delayed by the service_delay_ms fault
+ * @gpa: guest physical address of the shared buffer
+ * @size: size of the shared buffer
+ * @buf: the shared buffer, through the direct map
+ * @held: parked by the never_complete fault, not queued
+ * @release: complete even if never_complete is set (complete_held)
+ * @report: the TDREPORT copied out of the request
+ */
+struct tdx_emu_request {
+	struct list_head node;
+	struct delayed_work work;
+	phys_addr_t gpa;
+	u64 size;
+	struct tdx_quote_buf *buf;
+	bool held;
+	bool release;
+	u8 report[TDX_REPORT_SIZE];
+};
+
+/*
+ * Protects the request list, its length, each request's @held and
+ * @release, and tdx_emu_stopping.
+ */
+static DEFINE_MUTEX(tdx_emu_req_lock);
+static LIST_HEAD(tdx_emu_reqs);
+static unsigned int tdx_emu_nr_reqs;
+static bool tdx_emu_stopping;
+static struct workqueue_struct *tdx_emu_wq;
+
+/* Protects the notification target; -1 until the TD registers one */
+static DEFINE_SPINLOCK(tdx_emu_event_lock);
+static int tdx_emu_event_vector = -1;
+static int tdx_emu_event_cpu = -1;
+
+/**
+ * tdx_emu_event_target() - the registered notification vector and CPU
+ * @vector: the vector, or -1 if none was registered
+ * @cpu: the CPU, or -1 if none was registered
+ */
+void tdx_emu_event_target(int *vector, int *cpu)
+{
+	spin_lock(&tdx_emu_event_lock);
+	*vector = tdx_emu_event_vector;
+	*cpu = tdx_emu_event_cpu;
+	spin_unlock(&tdx_emu_event_lock);
+}
+
+/**
+ * tdx_emu_raise_irq() - send the registered vector to the registered CPU
+ *
+ * A fixed-delivery interrupt through the local APIC, as QEMU injects an MSI
+ * to the APIC ID of the vCPU that made SetupEventNotifyInterrupt. Nothing
+ * is sent before a vector is registered, as in QEMU. May sleep.
+ *
+ * Return: true if the interrupt was sent.
+ */
+bool tdx_emu_raise_irq(void)
+{
+	bool sent = false;
+	int vector, cpu;
+
+	tdx_emu_event_target(&vector, &cpu);
+	if (vector < 0)
+		return false;
+
+	cpus_read_lock();
+	if (cpu_online(cpu)) {
+		/* As the kernel's own IPI senders call it */
+		preempt_disable();
+		apic->send_IPI(cpu, vector);
+		preempt_enable();
+		atomic64_inc(&tdx_emu_stats.irqs_raised);
+		sent = true;
+	}
+	cpus_read_unlock();
+	return sent;
+}
+
+static void tdx_emu_notify(void)
+{
+	if (!READ_ONCE(tdx_emu_faults.drop_irq))
+		tdx_emu_raise_irq();
+}
+
+/**
+ * tdx_emu_vmcall_setup_event_notify() - emulated SetupEventNotifyInterrupt
+ * @vector: the vector to signal GetQuote completion with, 32..255
+ *
+ * Records @vector and the CPU executing the call, like the vCPU that makes
+ * the TDVMCALL; the caller keeps itself on that CPU (see tdx-platform.h).
+ *
+ * Return: the TDVMCALL status.
+ */
+u64 tdx_emu_vmcall_setup_event_notify(u64 vector)
+{
+	int cpu;
+
+	if (READ_ONCE(tdx_emu_faults.refuse_event_notify))
+		return TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED;
+	if (vector < TDX_EVENT_NOTIFY_VECTOR_MIN ||
+	    vector > TDX_EVENT_NOTIFY_VECTOR_MAX)
+		return TDVMCALL_STATUS_INVALID_OPERAND;
+
+	cpu = smp_processor_id();
+	spin_lock(&tdx_emu_event_lock);
+	tdx_emu_event_vector = vector;
+	tdx_emu_event_cpu = cpu;
+	spin_unlock(&tdx_emu_event_lock);
+	return TDVMCALL_STATUS_SUCCESS;
+}
+
+static void tdx_emu_unpin(phys_addr_t gpa, unsigned long nr_pages)
+{
+	unsigned long pfn = PHYS_PFN(gpa);
+
+	while (nr_pages--)
+		folio_put(page_folio(pfn_to_page(pfn + nr_pages)));
+}
+
+/* Only memory the guest has allocated can be a buffer: refcount not zero */
+static bool tdx_emu_pin(phys_addr_t gpa, u64 size)
+{
+	unsigned long pfn = PHYS_PFN(gpa);
+	unsigned long i, nr_pages = size >> PAGE_SHIFT;
+
+	for (i = 0; i < nr_pages; i++) {
+		if (!folio_try_get(page_folio(pfn_to_page(pfn + i)))) {
+			tdx_emu_unpin(gpa, i);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void tdx_emu_request_free(struct tdx_emu_request *req)
+{
+	tdx_emu_unpin(req->gpa, req->size >> PAGE_SHIFT);
+	kfree(req);
+}
+
+/*
+ * Write the outcome in QEMU's order: response data, then out_len, then
+ * status, each made visible before the next, then the interrupt. The fault
+ * knobs bend exactly this sequence.
+ */
+static void tdx_emu_complete(struct tdx_emu_request *req, u64 status,
+			     const u8 *quote, u32 quote_len)
+{
+	const struct tdx_emu_faults *f = &tdx_emu_faults;
+	bool irq_first = READ_ONCE(f->irq_before_status);
+	struct tdx_quote_buf *buf = req->buf;
+	u32 out_len = quote_len;
+
+	if (quote_len)
+		memcpy(buf->data, quote, quote_len);
+	if (READ_ONCE(f->force_out_len_enable))
+		out_len = READ_ONCE(f->force_out_len);
+	if (READ_ONCE(f->force_status_enable))
+		status = READ_ONCE(f->force_status);
+
+	if (irq_first) {
+		/* The data is visible to the guest before its interrupt */
+		smp_wmb();
+		tdx_emu_notify();
+		msleep(TDX_EMU_LATE_STATUS_MS);
+	}
+
+	/* A guest that sees out_len sees the data it counts ... */
+	smp_wmb();
+	WRITE_ONCE(buf->out_len, out_len);
+	/* ... and a guest that sees the final status sees out_len */
+	smp_wmb();
+	WRITE_ONCE(buf->status, status);
+
+	if (!irq_first)
+		tdx_emu_notify();
+
+	if (quote_len && READ_ONCE(f->rewrite_after_complete)) {
+		msleep(TDX_EMU_REWRITE_MS);
+		memset(buf->data, 0xa5, quote_len);
+	}
+}
+
+static void tdx_emu_quote_work(struct work_struct *work)
+{
+	struct tdx_emu_request *req =
+		container_of(to_delayed_work(work), struct tdx_emu_request,
+			     work);
+	size_t quote_max = req->size - TDX_QUOTE_BUF_HDR_SIZE;
+	size_t quote_len = 0;
+	u64 status;
+	u8 *quote;
+	int rc;
+
+	mutex_lock(&tdx_emu_req_lock);
+	if (tdx_emu_stopping) {
+		/* Module exit: cancel without touching the buffer */
+		list_del(&req->node);
+		tdx_emu_nr_reqs--;
+		mutex_unlock(&tdx_emu_req_lock);
+		tdx_emu_request_free(req);
+		return;
+	}
+	if (READ_ONCE(tdx_emu_faults.never_complete) && !req->release) {
+		req->held = true;
+		mutex_unlock(&tdx_emu_req_lock);
+		return;
+	}
+	mutex_unlock(&tdx_emu_req_lock);
+
+	quote = kvmalloc(quote_max, GFP_KERNEL);
+	if (quote)
+		rc = tdx_emu_qgs_get_quote(req->report, TDX_REPORT_SIZE, quote,
+					   quote_max, &quote_len);
+	else
+		rc = -ENOMEM;
+
+	if (!rc)
+		status = TDX_QUOTE_STATUS_SUCCESS;
+	else if (rc == -ECONNREFUSED)
+		status = TDX_QUOTE_STATUS_SERVICE_UNAVAILABLE;
+	else
+		status = TDX_QUOTE_STATUS_ERROR;
+	if (rc)
+		pr_debug("GetQuote at %pa failed: %d\n", &req->gpa, rc);
+
+	tdx_emu_complete(req, status, quote, rc ? 0 : quote_len);
+	kvfree(quote);
+
+	mutex_lock(&tdx_emu_req_lock);
+	list_del(&req->node);
+	tdx_emu_nr_reqs--;
+	mutex_unlock(&tdx_emu_req_lock);
+	tdx_emu_request_free(req);
+}
+
+static u64 tdx_emu_queue_request(struct tdx_emu_request *req)
+{
+	unsigned long delay;
+
+	lockdep_assert_held(&tdx_emu_req_lock);
+
+	if (tdx_emu_stopping || tdx_emu_nr_reqs >= TDX_EMU_MAX_IN_FLIGHT)
+		return TDVMCALL_STATUS_RETRY;
+
+	atomic64_inc(&tdx_emu_stats.quote_requests);
+	WRITE_ONCE(req->buf->status, TDX_QUOTE_STATUS_IN_FLIGHT);
+	list_add_tail(&req->node, &tdx_emu_reqs);
+	tdx_emu_nr_reqs++;
+
+	delay = msecs_to_jiffies(READ_ONCE(tdx_emu_faults.service_delay_ms));
+	queue_delayed_work(tdx_emu_wq, &req->work, delay);
+	return TDVMCALL_STATUS_SUCCESS;
+}
+
+/**
+ * tdx_emu_vmcall_get_quote() - emulated TDVMCALL<GetQuote>
+ * @gpa: guest physical address of the shared buffer, 4 KiB aligned
+ * @size: size of the buffer, a non-zero multiple of 4 KiB up to 128 KiB
+ *
+ * Checks the buffer as QEMU does, takes the TDREPORT out of it and queues
+ * the request. With the sync_unavailable fault it answers like QEMU with no
+ * quoting service configured: status SERVICE_UNAVAILABLE, written before
+ * the call returns, and no interrupt. May sleep.
+ *
+ * Return: the TDVMCALL status; %TDVMCALL_STATUS_SUCCESS means accepted.
+ */
+u64 tdx_emu_vmcall_get_quote(phys_addr_t gpa, u64 size)
+{
+	struct tdx_emu_request *req;
+	struct tdx_quote_buf *buf;
+	u64 ret;
+
+	if (!IS_ALIGNED(gpa, SZ_4K) || !IS_ALIGNED(size, SZ_4K))
+		return TDVMCALL_STATUS_ALIGN_ERROR;
+	if (!size || size > TDX_QUOTE_BUF_MAX_SIZE ||
+	    !tdx_emu_phys_is_ram(gpa, size))
+		return TDVMCALL_STATUS_INVALID_OPERAND;
+
+	buf = phys_to_virt(gpa);
+	if (READ_ONCE(buf->version) != TDX_QUOTE_BUF_VERSION ||
+	    READ_ONCE(buf->in_len) != TDX_REPORT_SIZE)
+		return TDVMCALL_STATUS_INVALID_OPERAND;
+
+	if (READ_ONCE(tdx_emu_faults.sync_unavailable)) {
+		atomic64_inc(&tdx_emu_stats.quote_requests);
+		WRITE_ONCE(buf->status, TDX_QUOTE_STATUS_SERVICE_UNAVAILABLE);
+		return TDVMCALL_STATUS_SUCCESS;
+	}
+
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return TDVMCALL_STATUS_RETRY;
+	req->gpa = gpa;
+	req->size = size;
+	req->buf = buf;
+	INIT_DELAYED_WORK(&req->work, tdx_emu_quote_work);
+
+	if (!tdx_emu_pin(gpa, size)) {
+		kfree(req);
+		return TDVMCALL_STATUS_INVALID_OPERAND;
+	}
+	memcpy(req->report, buf->data, TDX_REPORT_SIZE);
+
+	mutex_lock(&tdx_emu_req_lock);
+	ret = tdx_emu_queue_request(req);
+	mutex_unlock(&tdx_emu_req_lock);
+
+	if (ret != TDVMCALL_STATUS_SUCCESS)
+		tdx_emu_request_free(req);
+	return ret;
+}
+
+/**
+ * tdx_emu_complete_held() - complete the requests never_complete holds
+ *
+ * They go to the quoting service and complete normally, now.
+ */
+void tdx_emu_complete_held(void)
+{
+	struct tdx_emu_request *req;
+
+	mutex_lock(&tdx_emu_req_lock);
+	list_for_each_entry(req, &tdx_emu_reqs, node) {
+		if (!req->held)
+			continue;
+		req->held = false;
+		req->release = true;
+		queue_delayed_work(tdx_emu_wq, &req->work, 0);
+	}
+	mutex_unlock(&tdx_emu_req_lock);
+}
+
+/**
+ * tdx_emu_quotes_in_flight() - requests accepted and not yet completed
+ *
+ * Return: the number of requests, held ones included.
+ */
+unsigned int tdx_emu_quotes_in_flight(void)
+{
+	unsigned int nr;
+
+	mutex_lock(&tdx_emu_req_lock);
+	nr = tdx_emu_nr_reqs;
+	mutex_unlock(&tdx_emu_req_lock);
+	return nr;
+}
+
+/**
+ * tdx_emu_quote_init() - set up the completion workqueue
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int tdx_emu_quote_init(void)
+{
+	/* Each request may wait 30 s for the service: run them in parallel */
+	tdx_emu_wq = alloc_workqueue("tdx_emu", WQ_UNBOUND,
+				     TDX_EMU_MAX_IN_FLIGHT);
+	return tdx_emu_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * tdx_emu_quote_exit() - finish or cancel every request
+ *
+ * Pending and held requests are cancelled without a write to their buffer;
+ * running ones have their connection shut down and complete at once.
+ * Nothing touches guest memory once this returns.
+ */
+void tdx_emu_quote_exit(void)
+{
+	struct tdx_emu_request *req, *tmp;
+	LIST_HEAD(cancelled);
+
+	mutex_lock(&tdx_emu_req_lock);
+	tdx_emu_stopping = true;
+	list_for_each_entry_safe(req, tmp, &tdx_emu_reqs, node) {
+		/* Not running and never will: ours to free */
+		if (req->held || cancel_delayed_work(&req->work)) {
+			list_move(&req->node, &cancelled);
+			tdx_emu_nr_reqs--;
+		}
+	}
+	mutex_unlock(&tdx_emu_req_lock);
+
+	tdx_emu_qgs_abort();
+	/* Waits for the running workers, which see tdx_emu_stopping */
+	destroy_workqueue(tdx_emu_wq);
+
+	list_for_each_entry_safe(req, tmp, &cancelled, node) {
+		list_del(&req->node);
+		tdx_emu_request_free(req);
+	}
+}

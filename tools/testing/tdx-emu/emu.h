@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internal interfaces of the TDX platform emulator (tdx_emu.ko).
+ *
+ * emu-main.c	module init/exit, the exported ops table, the debugfs root
+ * emu-report.c	measurement state, TDG.MR.REPORT, TDG.MR.RTMR.EXTEND, MAC
+ * emu-quote.c	TDVMCALL GetQuote and SetupEventNotifyInterrupt
+ * emu-qgs.c	the VMM's client of the quoting service (QGS protocol)
+ * emu-faults.c	fault injection knobs and observables
+ */
+#ifndef __TDX_EMU_H
+#define __TDX_EMU_H
+
+#include <linux/atomic.h>
+#include <linux/types.h>
+
+struct dentry;
+
+/* Requests the emulated VMM accepts at once, as QEMU does */
+#define TDX_EMU_MAX_IN_FLIGHT		16
+/* How long the VMM waits for the quoting service, as QEMU does */
+#define TDX_EMU_QGS_TIMEOUT_MS		30000
+/* Delay of the status write with the irq_before_status fault */
+#define TDX_EMU_LATE_STATUS_MS		50
+/* Delay of the data overwrite with the rewrite_after_complete fault */
+#define TDX_EMU_REWRITE_MS		10
+/* Bound on one spurious_irq write, so a typo cannot stall a CPU */
+#define TDX_EMU_MAX_SPURIOUS		10000
+
+/**
+ * struct tdx_emu_faults - fault injection knobs of the hostile host
+ * @service_delay_ms: delay before a request is sent to the quoting service
+ * @drop_irq: complete requests but raise no interrupt
+ * @irq_before_status: raise the interrupt, write out_len and status later
+ * @force_status: status written instead of the real one ...
+ * @force_status_enable: ... when this is set
+ * @force_out_len: out_len written instead of the real one ...
+ * @force_out_len_enable: ... when this is set
+ * @rewrite_after_complete: overwrite the response data after completion
+ * @never_complete: hold requests IN_FLIGHT until complete_held
+ * @sync_unavailable: answer SERVICE_UNAVAILABLE inside the TDVMCALL
+ * @refuse_event_notify: fail SetupEventNotifyInterrupt
+ *
+ * Written by root through debugfs at any time and read with READ_ONCE()
+ * where they take effect, so each request sees one consistent value per knob.
+ */
+struct tdx_emu_faults {
+	u32 service_delay_ms;
+	bool drop_irq;
+	bool irq_before_status;
+	u64 force_status;
+	bool force_status_enable;
+	u32 force_out_len;
+	bool force_out_len_enable;
+	bool rewrite_after_complete;
+	bool never_complete;
+	bool sync_unavailable;
+	bool refuse_event_notify;
+};
+
+/**
+ * struct tdx_emu_stats - observables of the emulated VMM
+ * @irqs_raised: interrupts sent to the registered vector and CPU
+ * @quote_requests: GetQuote TDVMCALLs that passed validation
+ */
+struct tdx_emu_stats {
+	atomic64_t irqs_raised;
+	atomic64_t quote_requests;
+};
+
+extern struct tdx_emu_faults tdx_emu_faults;
+extern struct tdx_emu_stats tdx_emu_stats;
+extern char *tdx_emu_qgs_socket;
+
+/* emu-report.c */
+int tdx_emu_report_init(void);
+void tdx_emu_report_debugfs_init(struct dentry *root);
+void tdx_emu_report_exit(void);
+u64 tdx_emu_mr_report(phys_addr_t tdreport, phys_addr_t reportdata,
+		      u64 subtype);
+u64 tdx_emu_mr_rtmr_extend(phys_addr_t data, u64 index);
+bool tdx_emu_phys_is_ram(phys_addr_t pa, size_t size);
+
+/* emu-quote.c */
+int tdx_emu_quote_init(void);
+void tdx_emu_quote_exit(void);
+u64 tdx_emu_vmcall_get_quote(phys_addr_t gpa, u64 size);
+u64 tdx_emu_vmcall_setup_event_notify(u64 vector);
+bool tdx_emu_raise_irq(void);
+void tdx_emu_complete_held(void);
+unsigned int tdx_emu_quotes_in_flight(void);
+void tdx_emu_event_target(int *vector, int *cpu);
+
+/* emu-qgs.c */
+int tdx_emu_qgs_get_quote(const u8 *report, size_t report_len, u8 *quote,
+			  size_t quote_max, size_t *quote_len);
+void tdx_emu_qgs_abort(void);
+
+/* emu-faults.c */
+void tdx_emu_faults_debugfs_init(struct dentry *root);
+
+#endif /* __TDX_EMU_H */
