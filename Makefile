@@ -7,7 +7,7 @@
 #   make check   set up what is needed and run every test (both kernels)
 #
 # Other targets: all (modules for LANE + tools), modules, tools,
-# checkpatch, sparse, deps, debug-kernel, install, uninstall, clean. Variables: LANE=stock|debug
+# checkpatch, sparse, deps, debug-kernel, install, uninstall, bench, clean. Variables: LANE=stock|debug
 # (the kernel to build against), W=1 (extra warnings), KDIR is derived
 # from LANE (Debian's linux-headers-amd64, or our debug kernel).
 
@@ -29,7 +29,7 @@ KERNEL_SRCS := $(shell find drivers include tools/testing -name '*.[ch]' \
 	tools/testing/selftests/*/*_module*.c)
 
 .PHONY: all modules tools deps debug-kernel checkpatch sparse check demo clean \
-	install uninstall
+	install uninstall bench
 
 all: modules tools
 
@@ -74,6 +74,11 @@ install:
 
 uninstall:
 	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" $(SCRIPTS)/uninstall
+
+# The benchmark: prints figures, never asserts, not part of check. Boots a
+# stock-kernel VM (15-20 minutes on TCG) and writes bench/results/.
+bench:
+	$(CURDIR)/bench/run
 
 clean:
 	rm -rf $(BUILD)

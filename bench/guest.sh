@@ -1,0 +1,280 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The guest half of the benchmark, run in the VM by bench/run through
+# scripts/vm-run (stock lane). Loads tsm.ko, tdx_emu.ko and tdx-guest.ko,
+# starts the quoting service, and measures reports through configfs for
+# each completion mode of the driver:
+#   interrupt  the emulated VMM raises the event-notify interrupt
+#   polling    the VMM refuses the vector (refuse_event_notify=1): polling
+#              fallback with the default backoff (poll_min_ms..poll_max_ms)
+#   poll1s     force_polling=1 poll_min_ms=1000 poll_max_ms=1000: a status
+#              check once a second, the upstream design
+# The service time is set with the emulator's service_delay_ms: the VMM
+# waits that long before it asks the quoting service, which then takes its
+# own time on top (measured here directly, kind=qgs).
+#
+# Every figure is one line "BENCH kind=... key=value ..." on stdout; other
+# lines start with '#'. Nothing is judged: a failed operation stops the run
+# with a non-zero status, a slow one is only reported.
+#
+# Iteration counts (environment): BENCH_N latency samples per point
+# (100), BENCH_N_SLOW the same in poll1s mode (5), BENCH_QUOTES the memory
+# run (10000), BENCH_QUOTES_POLL its polling-mode counterpart (1000),
+# BENCH_QGS_N round trips straight to the quoting service, the memory
+# run's contrast (500), BENCH_TPUT reports per throughput point (40),
+# BENCH_ISO isolation rounds (20).
+
+set -euo pipefail
+
+N=${BENCH_N:-100}
+N_SLOW=${BENCH_N_SLOW:-5}
+QUOTES=${BENCH_QUOTES:-10000}
+QUOTES_POLL=${BENCH_QUOTES_POLL:-1000}
+QGS_N=${BENCH_QGS_N:-500}
+TPUT=${BENCH_TPUT:-40}
+ISO=${BENCH_ISO:-20}
+SERVICE_MS="0 1 10 100"
+
+core=$MODDIR/drivers/virt/coco/tsm/tsm.ko
+emu=$MODDIR/tools/testing/tdx-emu/tdx_emu.ko
+drv=$MODDIR/drivers/virt/coco/tdx-guest/tdx-guest.ko
+bench=$TOOLSDIR/tsm-bench
+qgs=$TOOLSDIR/tdx-qgs
+qgs_dir=/run/tdx-qgs
+report=/sys/kernel/config/tsm/report
+sysfs=/sys/devices/virtual/misc/tdx_guest
+emu_dbg=/sys/kernel/debug/tdx_emu
+drv_dbg=/sys/kernel/debug/tdx_guest
+
+log() { echo "# [$(cut -d' ' -f1 /proc/uptime)] $*"; }
+
+loaded() { grep -q "^$1 " /proc/modules; }
+
+cleanup() {
+	local d m
+
+	for d in "$report"/*; do
+		[ -d "$d" ] && rmdir "$d"
+	done
+	for m in tdx_guest tdx_emu tsm; do
+		loaded $m && rmmod $m
+	done
+	[ -f "$qgs_dir/pid" ] && kill "$(cat "$qgs_dir/pid")" 2>/dev/null
+	return 0
+}
+trap cleanup EXIT
+
+meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+
+# Pages handed out by the page allocator so far, all zones
+pgalloc() {
+	awk '/^pgalloc_/ { s += $2 } END { print s }' /proc/vmstat
+}
+
+# Free blocks per order summed over zones: "o0:o1:...:o10"
+buddy() {
+	awk '{ for (i = 5; i <= NF; i++) s[i - 5] += $i; n = NF - 4 }
+	     END { for (i = 0; i < n; i++) printf "%s%d", i ? ":" : "", s[i] }' \
+		/proc/buddyinfo
+}
+
+# name active_objs objsize, one cache a line
+slabinfo() {
+	[ -r /proc/slabinfo ] || return 0
+	awk 'NR > 2 { print $1, $2, $4 }' /proc/slabinfo
+}
+
+# snapshot TAG: remember the memory counters under TAG in $snap
+declare -A snap
+snapshot() {
+	local t=$1
+
+	sleep 1
+	snap[$t.slab]=$(meminfo Slab)
+	snap[$t.sunr]=$(meminfo SUnreclaim)
+	snap[$t.free]=$(meminfo MemFree)
+	snap[$t.pgalloc]=$(pgalloc)
+	snap[$t.pgfree]=$(vmstat pgfree)
+	snap[$t.buddy]=$(buddy)
+	slabinfo >"/tmp/slab.$t"
+}
+
+# delta NAME: counter NAME at snapshot b minus at snapshot a
+delta() { echo $((${snap[b.$1]} - ${snap[a.$1]})); }
+
+# memory_line MODE QUOTES: the counters since "snapshot a"
+memory_line() {
+	snapshot b
+	echo "BENCH kind=memory mode=$1 quotes=$2" \
+		"slab_kb_before=${snap[a.slab]} slab_kb_after=${snap[b.slab]}" \
+		"sunreclaim_kb_before=${snap[a.sunr]} sunreclaim_kb_after=${snap[b.sunr]}" \
+		"memfree_kb_before=${snap[a.free]} memfree_kb_after=${snap[b.free]}" \
+		"pgalloc=$(delta pgalloc) pgfree=$(delta pgfree)" \
+		"buddy_before=${snap[a.buddy]} buddy_after=${snap[b.buddy]}"
+	# The caches that grew or shrank most, by bytes
+	if [ -s /tmp/slab.a ]; then
+		join <(sort /tmp/slab.a) <(sort /tmp/slab.b) |
+			awk '{ d = ($4 - $2) * $3
+			       if (d) print (d < 0 ? -d : d), $1, $4 - $2, d }' |
+			sort -rn | head -n 5 |
+			awk -v m="$1" '{ printf "BENCH kind=slabtop mode=%s cache=%s objs=%+d bytes=%+d\n", m, $2, $3, $4 }'
+	fi
+}
+
+start_qgs() {
+	mkdir -p "$qgs_dir"
+	"$qgs" --daemon --pidfile "$qgs_dir/pid" >/tmp/tdx-qgs.log 2>&1
+	for _ in $(seq 100); do
+		[ -S "$qgs_dir/qgs.socket" ] && return 0
+		sleep 0.1
+	done
+	echo "tdx-qgs did not start:" >&2
+	cat /tmp/tdx-qgs.log >&2
+	return 1
+}
+
+# load_mode MODE: a fresh emulator and the driver in MODE
+load_mode() {
+	local mode=$1 want=$1 args=()
+
+	for d in "$report"/*; do
+		[ -d "$d" ] && rmdir "$d"
+	done
+	loaded tdx_guest && rmmod tdx_guest
+	# A fresh emulator: no vector left registered by the previous load
+	loaded tdx_emu && rmmod tdx_emu
+	insmod "$emu"
+	case $mode in
+	interrupt) ;;
+	polling) echo 1 >"$emu_dbg/refuse_event_notify" ;;
+	poll1s)
+		args=(force_polling=1 poll_min_ms=1000 poll_max_ms=1000)
+		want=polling
+		;;
+	esac
+	snapshot a
+	insmod "$drv" "${args[@]}"
+	snapshot b
+	echo "BENCH kind=load mode=$mode" \
+		"memfree_kb=$((0 - $(delta free))) slab_kb=$(delta slab)" \
+		"module_bytes=$(cat /sys/module/tdx_guest/coresize)"
+	if [ "$(cat $sysfs/completion_mode)" != "$want" ]; then
+		echo "driver is in $(cat $sysfs/completion_mode) mode, wanted $want" >&2
+		return 1
+	fi
+	log "$mode: $(dmesg | grep 'tdx_guest: GetQuote completion' | tail -n1)"
+}
+
+service() { echo "$1" >"$emu_dbg/service_delay_ms"; }
+
+# measure "kind=... mode=..." COMMAND...: one BENCH line of COMMAND's
+# figures (an assignment, so that a failing COMMAND stops the run)
+measure() {
+	local what=$1 out
+
+	shift
+	out=$("$@")
+	echo "BENCH $what $out"
+}
+
+driver_line() {
+	echo "BENCH kind=driver mode=$1 completion_mode=$(cat $sysfs/completion_mode)" \
+		"interrupts=$(cat $drv_dbg/interrupts)" \
+		"spurious=$(cat $drv_dbg/spurious_interrupts)" \
+		"quotes_ok=$(cat $drv_dbg/quotes_ok)" \
+		"quotes_failed=$(cat $drv_dbg/quotes_failed)" \
+		"emu_irqs=$(cat $emu_dbg/irqs_raised)" \
+		"emu_requests=$(cat $emu_dbg/quote_requests)"
+}
+
+# A TDREPORT of the current emulator, for requests straight to the service
+tdreport() {
+	head -c 64 /dev/urandom >"$emu_dbg/tdreport"
+	cat "$emu_dbg/tdreport" >/tmp/tdreport.bin
+}
+
+qgs_args=(-s "$qgs_dir/qgs.socket" -r /tmp/tdreport.bin)
+
+# run_mode MODE: every measurement for one completion mode
+run_mode() {
+	local mode=$1 n=$N tput=$TPUT iso=$ISO quotes=$QUOTES s j
+
+	case $mode in
+	polling) quotes=$QUOTES_POLL ;;
+	poll1s)
+		# Each report takes a second or more: a handful only
+		n=$N_SLOW tput=0 iso=3 quotes=$N_SLOW
+		;;
+	esac
+
+	log "mode $mode"
+	load_mode "$mode"
+	tdreport
+
+	for s in $SERVICE_MS; do
+		service "$s"
+		log "$mode: latency, service_delay_ms=$s, $n reports, each paired with a service round trip"
+		measure "kind=latency mode=$mode svc_ms=$s" \
+			"$bench" latency -n "$n" -w 1 "${qgs_args[@]}"
+	done
+
+	for s in 0 100; do
+		service "$s"
+		for j in 1 2 8; do
+			# poll1s: one report per entry, each a second
+			[ "$mode" = poll1s ] && tput=$j
+			log "$mode: throughput, service_delay_ms=$s, $j entries, $tput reports"
+			measure "kind=throughput mode=$mode svc_ms=$s" \
+				"$bench" throughput -j "$j" -n "$tput"
+		done
+	done
+
+	service 100
+	log "$mode: isolation, service_delay_ms=100, $iso rounds"
+	measure "kind=isolation mode=$mode svc_ms=100" \
+		"$bench" isolation -n "$iso"
+
+	service 0
+	if [ "$mode" = interrupt ]; then
+		sleep 1
+		measure "kind=entries mode=$mode svc_ms=0" "$bench" entries -n 200
+	fi
+	log "$mode: memory, $quotes reports at service_delay_ms=0"
+	snapshot a
+	measure "kind=latency_long mode=$mode svc_ms=0" \
+		"$bench" latency -n "$quotes" -w 0
+	memory_line "$mode" "$quotes"
+	driver_line "$mode"
+}
+
+# join needs /dev/fd for its process substitutions
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+modprobe configfs 2>/dev/null || true
+mountpoint -q /sys/kernel/config ||
+	mount -t configfs configfs /sys/kernel/config
+mountpoint -q /sys/kernel/debug ||
+	mount -t debugfs debugfs /sys/kernel/debug
+
+echo "BENCH kind=env kernel=$(uname -r) cpus=$(nproc)" \
+	"mem_kb=$(meminfo MemTotal) started=$(date -u +%FT%TZ)" \
+	"slabinfo=$([ -r /proc/slabinfo ] && echo yes || echo no)"
+
+insmod "$core"
+start_qgs
+
+# The quoting service alone, and its page-allocator effect, for contrast
+insmod "$emu"
+tdreport
+log "the quoting service alone: $QGS_N round trips"
+snapshot a
+measure "kind=qgs mode=qgs-only" "$bench" qgs -n "$QGS_N" -w 2 "${qgs_args[@]}"
+memory_line qgs-only "$QGS_N"
+rmmod tdx_emu
+
+for m in interrupt polling poll1s; do
+	run_mode "$m"
+done
+
+echo "BENCH kind=done finished=$(date -u +%FT%TZ)"

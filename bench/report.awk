@@ -1,0 +1,306 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Turn the benchmark's raw figures (bench/results/raw.txt: one measurement
+# a line, "kind=... key=value ...", times in microseconds) into the
+# markdown report on stdout, and the plot's data into the file `dat`.
+#
+#   awk -v dat=latency.dat -f report.awk raw.txt > RESULTS.md
+
+function ms(us) { return sprintf("%.1f", us / 1000) }
+function kib(b) { return sprintf("%.1f", b / 1024) }
+function v(k) { return (k in V) ? V[k] : "" }
+
+BEGIN {
+	label["interrupt"] = "interrupt"
+	label["polling"] = "polling fallback"
+	label["poll1s"] = "polling, 1 s (upstream design)"
+	label["qgs-only"] = "quoting service alone"
+}
+
+{
+	delete f
+	for (i = 1; i <= NF; i++) {
+		eq = index($i, "=")
+		if (eq)
+			f[substr($i, 1, eq - 1)] = substr($i, eq + 1)
+	}
+	kind = f["kind"]
+	key = kind SUBSEP f["mode"] SUBSEP f["svc_ms"] SUBSEP f["jobs"]
+	for (k in f)
+		V[key, k] = f[k]
+	if (kind == "slabtop")
+		slabtop[f["mode"]] = slabtop[f["mode"]] sprintf("| %s | %s | %s | %+d |\n", \
+			(f["mode"] in label) ? label[f["mode"]] : f["mode"], f["cache"], f["objs"], f["bytes"])
+	if (kind == "env" || kind == "done" || kind == "entries")
+		for (k in f)
+			G[kind, k] = f[k]
+}
+
+function L(mode, svc, k) { return v("latency" SUBSEP mode SUBSEP svc SUBSEP "" SUBSEP k) }
+function T(mode, svc, j, k) { return v("throughput" SUBSEP mode SUBSEP svc SUBSEP j SUBSEP k) }
+function I(mode, k) { return v("isolation" SUBSEP mode SUBSEP 100 SUBSEP "" SUBSEP k) }
+function M(mode, k) { return v("memory" SUBSEP mode SUBSEP "" SUBSEP "" SUBSEP k) }
+function LL(mode, k) { return v("latency_long" SUBSEP mode SUBSEP 0 SUBSEP "" SUBSEP k) }
+function LD(mode, k) { return v("load" SUBSEP mode SUBSEP "" SUBSEP "" SUBSEP k) }
+function D(mode, k) { return v("driver" SUBSEP mode SUBSEP "" SUBSEP "" SUBSEP k) }
+
+# Free pages in blocks of order >= 3 (32 KiB and up), from "o0:o1:...:o10"
+function high_order(s,    n, a, i, t) {
+	n = split(s, a, ":")
+	t = 0
+	for (i = 4; i <= n; i++)
+		t += a[i] * 2 ^ (i - 1)
+	return t
+}
+
+END {
+	nmodes = split("interrupt polling poll1s", modes, " ")
+	nsvc = split("0 1 10 100", svcs, " ")
+
+	print "# Benchmark results: TDX quotes through configfs-tsm"
+	print ""
+	printf "Measured by `make bench` (bench/run) on %s, kernel %s (Debian stock, %s vCPUs, %s MiB), " \
+		"QEMU TCG (software CPU emulation: absolute times are far slower and noisier than on hardware; " \
+		"compare the modes with each other). Run %s to %s.\n", \
+		"QEMU -accel tcg -cpu max", G["env", "kernel"], G["env", "cpus"], \
+		int(G["env", "mem_kb"] / 1024), G["env", "started"], G["done", "finished"]
+	print ""
+	print "Completion modes of the driver (reloaded between modes, with a fresh emulator):"
+	print ""
+	print "- **interrupt**: the emulated VMM raises the event-notify vector the driver registered;"
+	print "- **polling fallback**: the VMM refuses the vector (emulator `refuse_event_notify=1`), the driver " \
+		"checks the status with its default backoff (`poll_min_ms=1` doubling to `poll_max_ms=100`, in jiffies of 4 ms at HZ=250);"
+	print "- **polling, 1 s**: `force_polling=1 poll_min_ms=1000 poll_max_ms=1000`: one check a second, " \
+		"what the upstream tdx-guest driver does (`msleep_interruptible(1000)` loop)."
+	print ""
+	print "Service time: set with the emulator's debugfs knob `service_delay_ms` (0, 1, 10, 100 ms): the emulated " \
+		"VMM waits that long (a delayed work, so rounded to 4 ms jiffies: 1 ms is 0..4 ms) before it forwards the " \
+		"request to the quoting service `tdx-qgs`, which then adds its own time (fork, ECDSA signature, report check " \
+		"on TCG). That own time is measured directly (`tsm-bench qgs`: GET_QUOTE round trips on the QGS socket, " \
+		"one connection each, as the VMM does) and reported as \"QGS alone\"."
+	print ""
+
+	# ---- headline ----
+	hs = 10
+	hi = L("interrupt", hs, "cycle_p50_us")
+	hp = L("poll1s", hs, "cycle_p50_us")
+	hf = L("polling", hs, "cycle_p50_us")
+	print "## Headline"
+	print ""
+	if (hi != "" && hp != "" && hi > 0) {
+		printf "With a %d ms service time, one report through configfs (mkdir, write inblob, read outblob, rmdir) " \
+			"takes **%s ms** (p50) in interrupt mode against **%s ms** with upstream's 1 s polling: " \
+			"**%.0fx faster**", hs, ms(hi), ms(hp), hp / hi
+		if (hf != "")
+			printf "; the polling fallback takes %s ms (%.0fx faster than 1 s polling)", ms(hf), hp / hf
+		print "."
+		headline = 1
+	}
+	print ""
+	print "Ratio of the 1 s polling p50 to the interrupt p50, per service time:"
+	print ""
+	line = "| service time (ms) |"
+	sep = "|---|"
+	row = "| 1 s polling / interrupt (p50) |"
+	row2 = "| 1 s polling / polling fallback (p50) |"
+	for (s = 1; s <= nsvc; s++) {
+		line = line " " svcs[s] " |"
+		sep = sep "---|"
+		a = L("interrupt", svcs[s], "cycle_p50_us")
+		b = L("poll1s", svcs[s], "cycle_p50_us")
+		c = L("polling", svcs[s], "cycle_p50_us")
+		row = row sprintf(" %s |", (a > 0 && b != "") ? sprintf("%.1fx", b / a) : "-")
+		row2 = row2 sprintf(" %s |", (c > 0 && b != "") ? sprintf("%.1fx", b / c) : "-")
+	}
+	print line
+	print sep
+	print row
+	print row2
+	print ""
+
+	# ---- latency ----
+	print "## Latency of one report"
+	print ""
+	print "One full cycle per report, in a fresh entry each time, sequential (`tsm-bench latency`). Times in ms. " \
+		"*read* is the outblob read alone, where the quote is made. Each report is paired with a round trip " \
+		"straight to the quoting service just before it (*QGS alone*); *service* is the configured delay plus " \
+		"its p50. *overhead* is the p50 of the per-pair difference (cycle minus round trip) minus the delay: " \
+		"what the guest (configfs, report core, driver, completion wait) and the emulated VMM add to the " \
+		"service time. Pairing cancels the drift of a shared, emulated CPU; *overhead (min)* does the same " \
+		"with minimums, which that noise affects least. *stalls* counts samples of 0.9 s or more: whole " \
+		"cycles, cycle-minus-round-trip differences, and the round trips themselves. One second is the " \
+		"safety slice of the interrupt-mode wait (a missed interrupt would cost that), so stalls of the " \
+		"cycles with none of the round trips would point at the driver; stalls in both are the emulated " \
+		"machine (or its host) stopping. With 1 s polling every cycle is one."
+	print ""
+	print "![latency against service time](latency.png)"
+	print ""
+	print "| mode | service_delay_ms | reports | cycle p50 | cycle p99 | cycle max | read p50 | QGS alone p50 | service | overhead p50 | overhead (min) | stalls: cycles / pairs / QGS |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	printf "" >dat
+	for (s = 1; s <= nsvc; s++) {
+		sv = svcs[s]
+		out = sv
+		for (m = 1; m <= nmodes; m++) {
+			md = modes[m]
+			if (L(md, sv, "cycle_n") == "")
+				continue
+			q50 = L(md, sv, "rtt_p50_us")
+			qmin = L(md, sv, "rtt_min_us")
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s |\n", label[md], sv, \
+				L(md, sv, "cycle_n"), ms(L(md, sv, "cycle_p50_us")), ms(L(md, sv, "cycle_p99_us")), \
+				ms(L(md, sv, "cycle_max_us")), ms(L(md, sv, "read_p50_us")), ms(q50), \
+				ms(sv * 1000 + q50), ms(L(md, sv, "paired_p50_us") - sv * 1000), \
+				ms(L(md, sv, "cycle_min_us") - sv * 1000 - qmin), \
+				L(md, sv, "cycle_slow"), L(md, sv, "paired_slow"), L(md, sv, "rtt_slow")
+		}
+		for (m = 1; m <= nmodes; m++) {
+			md = modes[m]
+			out = out sprintf(" %s %s", L(md, sv, "cycle_n") == "" ? "?" : ms(L(md, sv, "cycle_p50_us")), \
+				L(md, sv, "cycle_n") == "" ? "?" : ms(L(md, sv, "cycle_p99_us")))
+		}
+		out = out sprintf(" %s", ms(sv * 1000 + L("interrupt", sv, "rtt_p50_us")))
+		print out >>dat
+	}
+	close(dat)
+	print ""
+	q = "qgs" SUBSEP "qgs-only" SUBSEP "" SUBSEP "" SUBSEP
+	if ((q "rtt_n") in V)
+		printf "The quoting service alone, before any driver was loaded (%s round trips): p50 %s ms, " \
+			"p99 %s ms, min %s ms, max %s ms.\n\n", V[q "rtt_n"], ms(V[q "rtt_p50_us"]), \
+			ms(V[q "rtt_p99_us"]), ms(V[q "rtt_min_us"]), ms(V[q "rtt_max_us"])
+	print "Long runs at service_delay_ms=0 (the memory runs below), the same cycle:"
+	print ""
+	print "| mode | reports | cycle p50 | cycle p99 | cycle max | cycle mean | cycles of 0.9 s or more |"
+	print "|---|---|---|---|---|---|---|"
+	for (m = 1; m <= nmodes; m++) {
+		md = modes[m]
+		if (LL(md, "cycle_n") == "")
+			continue
+		printf "| %s | %s | %s | %s | %s | %s | %s |\n", label[md], LL(md, "cycle_n"), \
+			ms(LL(md, "cycle_p50_us")), ms(LL(md, "cycle_p99_us")), ms(LL(md, "cycle_max_us")), \
+			ms(LL(md, "cycle_mean_us")), LL(md, "cycle_slow")
+	}
+	print ""
+
+	# ---- throughput ----
+	print "## Throughput with concurrent entries"
+	print ""
+	print "N threads, each cycling reports in its own entry (`tsm-bench throughput`); the driver has one " \
+		"shared GetQuote buffer and serialises requests, so concurrency overlaps only the configfs work and the " \
+		"waits, not the quotes. With 1 s polling each point is one report per entry (a handful in total)."
+	print ""
+	print "| mode | service_delay_ms | entries | reports | reports/s | cycle p50 (ms) | cycle p99 (ms) | cycle max (ms) |"
+	print "|---|---|---|---|---|---|---|---|"
+	for (m = 1; m <= nmodes; m++) {
+		md = modes[m]
+		for (sv = 0; sv <= 100; sv += 100) {
+			for (j = 1; j <= 8; j++) {
+				if (T(md, sv, j, "reports") == "")
+					continue
+				printf "| %s | %d | %d | %s | %s | %s | %s | %s |\n", label[md], sv, j, \
+					T(md, sv, j, "reports"), T(md, sv, j, "reports_per_s"), \
+					ms(T(md, sv, j, "cycle_p50_us")), ms(T(md, sv, j, "cycle_p99_us")), \
+					ms(T(md, sv, j, "cycle_max_us"))
+			}
+		}
+	}
+	print ""
+
+	# ---- isolation ----
+	print "## Isolation: a cached report while another entry waits on a quote"
+	print ""
+	print "Entry B holds a report already made; entry A asks for a new one with service_delay_ms=100. " \
+		"B's outblob is read (open, read to EOF, close) about every millisecond, first with nothing else " \
+		"going on (*idle*), then from 2 ms after A started its read until A's report came back (*during A*) " \
+		"(`tsm-bench isolation`). Times in ms."
+	print ""
+	print "| mode | rounds | A's quote p50 | B idle p50 | B idle p99 | B during A: reads | p50 | p99 | max |"
+	print "|---|---|---|---|---|---|---|---|---|"
+	for (m = 1; m <= nmodes; m++) {
+		md = modes[m]
+		if (I(md, "rounds") == "")
+			continue
+		printf "| %s | %s | %s | %.2f | %.2f | %s | %.2f | %.2f | %.2f |\n", label[md], I(md, "rounds"), \
+			ms(I(md, "a_quote_p50_us")), I(md, "b_idle_p50_us") / 1000, I(md, "b_idle_p99_us") / 1000, \
+			I(md, "b_busy_n"), I(md, "b_busy_p50_us") / 1000, I(md, "b_busy_p99_us") / 1000, \
+			I(md, "b_busy_max_us") / 1000
+	}
+	print ""
+	print "Upstream (v6.7+ `drivers/virt/coco/tsm.c`) generates a report holding the global `tsm_rwsem` for " \
+		"write, and a cached read takes it for read: B's read would wait for the whole of A's quote, about " \
+		"A's quote time in the table above (and, with upstream's 1 s polling, at least a second). Here B's " \
+		"reads during A stay at their idle cost; the tail left is CPU contention with the quoting service " \
+		"running in the same 2-vCPU guest."
+	print ""
+
+	# ---- memory ----
+	print "## Memory"
+	print ""
+	print "Shared buffer and driver, measured at `insmod tdx-guest.ko` (MemFree and Slab of /proc/meminfo " \
+		"before and after; the driver's GetQuote buffer is allocated and shared once at load, not per " \
+		"request):"
+	print ""
+	print "| mode | MemFree taken (KiB) | Slab grown (KiB) | module core size (KiB) |"
+	print "|---|---|---|---|"
+	for (m = 1; m <= nmodes; m++) {
+		md = modes[m]
+		if (LD(md, "memfree_kb") == "")
+			continue
+		printf "| %s | %s | %s | %s |\n", label[md], LD(md, "memfree_kb"), LD(md, "slab_kb"), \
+			kib(LD(md, "module_bytes"))
+	}
+	print ""
+	if (G["entries", "entries"] != "") {
+		printf "Entries holding a cached report (`tsm-bench entries`, interrupt mode): %s entries grew Slab by " \
+			"%s KiB (%s bytes each; a quote is %s bytes) and took %s KiB of MemFree; after their rmdir Slab is " \
+			"%+d KiB from where it started.\n", G["entries", "entries"], G["entries", "slab_kb"], \
+			G["entries", "slab_bytes_per_entry"], L("interrupt", 0, "outblob_bytes"), \
+			G["entries", "memfree_kb"], G["entries", "slab_kb_after_rmdir"]
+		print ""
+	}
+	print "Across many reports at service_delay_ms=0 (entries created and removed each time). *pages/report* " \
+		"is the page-allocator traffic (pgalloc_* of /proc/vmstat, all zones) divided by the reports; it " \
+		"counts the whole guest, so the quoting service's fork per request dominates: the *quoting service " \
+		"alone* row is the same number of QGS round trips without configfs or driver. *high-order free* is " \
+		"the free memory in buddy blocks of order 3 and up (/proc/buddyinfo), before and after: a drop would " \
+		"mean fragmentation. The 1 s polling mode runs only a handful of reports (each takes a second)."
+	print ""
+	print "| run | reports | Slab before → after (KiB) | SUnreclaim before → after (KiB) | MemFree change (KiB) | pages allocated | pages/report | pages freed | high-order free before → after (pages) |"
+	print "|---|---|---|---|---|---|---|---|---|"
+	split("qgs-only interrupt polling poll1s", mm, " ")
+	for (m = 1; m <= 4; m++) {
+		md = mm[m]
+		if (M(md, "quotes") == "")
+			continue
+		printf "| %s | %s | %s → %s | %s → %s | %+d | %s | %.1f | %s | %d → %d |\n", label[md], M(md, "quotes"), \
+			M(md, "slab_kb_before"), M(md, "slab_kb_after"), M(md, "sunreclaim_kb_before"), \
+			M(md, "sunreclaim_kb_after"), M(md, "memfree_kb_after") - M(md, "memfree_kb_before"), \
+			M(md, "pgalloc"), M(md, "pgalloc") / M(md, "quotes"), M(md, "pgfree"), \
+			high_order(M(md, "buddy_before")), high_order(M(md, "buddy_after"))
+	}
+	print ""
+	print "Slab caches that changed most over each run (/proc/slabinfo, active objects × object size):"
+	print ""
+	print "| run | cache | objects | bytes |"
+	print "|---|---|---|---|"
+	for (m = 1; m <= 4; m++)
+		printf "%s", slabtop[mm[m]]
+	print ""
+
+	# ---- driver counters ----
+	print "## Driver counters after each mode"
+	print ""
+	print "| mode | completion_mode | interrupts | spurious | quotes_ok | quotes_failed | emulator irqs raised | emulator requests |"
+	print "|---|---|---|---|---|---|---|---|"
+	for (m = 1; m <= nmodes; m++) {
+		md = modes[m]
+		if (D(md, "completion_mode") == "")
+			continue
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", label[md], D(md, "completion_mode"), \
+			D(md, "interrupts"), D(md, "spurious"), D(md, "quotes_ok"), D(md, "quotes_failed"), \
+			D(md, "emu_irqs"), D(md, "emu_requests")
+	}
+	print ""
+	print "Raw figures: raw.txt (times in µs); the guest's output: guest.log."
+}

@@ -1,0 +1,722 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tsm-bench: time attestation reports made through configfs-tsm, and the
+ * quoting service on its own, with CLOCK_MONOTONIC.
+ *
+ *   tsm-bench latency    [-d DIR] -n N [-w WARMUP] [-s SOCKET -r TDREPORT]
+ *	N sequential reports, each a full entry cycle: mkdir, write 64
+ *	random bytes to inblob, read outblob to EOF, rmdir. With -s and -r,
+ *	each is paired with a quoting-service round trip just before it
+ *	(as in qgs below), and the differences are reported too.
+ *   tsm-bench throughput [-d DIR] -j JOBS -n N
+ *	N cycles as above shared by JOBS threads, each in its own entry.
+ *   tsm-bench isolation  [-d DIR] -n ROUNDS [-i INTERVAL_US]
+ *	reads of entry B's cached outblob, first idle, then while entry A
+ *	generates a report, ROUNDS times.
+ *   tsm-bench entries    [-d DIR] -n N
+ *	memory held by N entries that each cache a report: Slab and
+ *	MemFree of /proc/meminfo before, with the N entries, after rmdir.
+ *   tsm-bench qgs        -s SOCKET -r TDREPORT -n N [-w WARMUP]
+ *	N GET_QUOTE round trips straight to the quoting service: the
+ *	service time as the emulated VMM sees it, without guest driver.
+ *
+ * Prints one line of key=value pairs per measurement, times in
+ * microseconds, *_slow counting samples of 0.9 s or more; it prints
+ * figures and never judges them. Exit status 0,
+ * or 1 when an operation failed (the error is on stderr).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../tools/lib/tdx-quote/layout.h"
+
+typedef int64_t s64;
+
+#define INBLOB_SIZE	64
+#define OUTBLOB_MAX	(64 * 1024)	/* larger than any TDX quote */
+#define QGS_RESP_MAX	(64 * 1024)
+#define DEFAULT_DIR	"/sys/kernel/config/tsm/report"
+
+static const char *report_dir = DEFAULT_DIR;
+
+static void __printf(1, 2) die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("tsm-bench: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
+}
+
+/* ---- samples and their percentiles ---- */
+
+/* Signed: a paired difference of two times may be negative */
+struct samples {
+	s64 *ns;
+	size_t n, cap;
+};
+
+static void samples_add(struct samples *s, s64 ns)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->ns = realloc(s->ns, s->cap * sizeof(*s->ns));
+		if (!s->ns)
+			die("out of memory");
+	}
+	s->ns[s->n++] = ns;
+}
+
+static int cmp_s64(const void *a, const void *b)
+{
+	s64 x = *(const s64 *)a, y = *(const s64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted samples: an observed value, no blend */
+static double pct_us(const struct samples *s, unsigned int pct)
+{
+	size_t rank;
+
+	if (!s->n)
+		return 0;
+	rank = (s->n * pct + 99) / 100;
+	return s->ns[rank ? rank - 1 : 0] / 1000.0;
+}
+
+/*
+ * A sample this long is a stall, not a distribution tail: one second is
+ * the safety slice of the driver's interrupt-mode wait and the interval of
+ * 1 s polling, so counting them tells a missed completion from noise.
+ */
+#define SLOW_NS		900000000ll
+
+/* Print "PREFIX_n= PREFIX_p50_us= ... PREFIX_slow=" for @s, sorting it */
+static void samples_print(const char *prefix, struct samples *s)
+{
+	size_t i, slow = 0;
+	double sum = 0;
+
+	qsort(s->ns, s->n, sizeof(*s->ns), cmp_s64);
+	for (i = 0; i < s->n; i++) {
+		sum += s->ns[i] / 1000.0;
+		slow += s->ns[i] >= SLOW_NS;
+	}
+	printf(" %s_n=%zu %s_min_us=%.1f %s_p50_us=%.1f %s_p99_us=%.1f %s_max_us=%.1f %s_mean_us=%.1f",
+	       prefix, s->n, prefix, pct_us(s, 0), prefix, pct_us(s, 50),
+	       prefix, pct_us(s, 99), prefix, s->n ? s->ns[s->n - 1] / 1000.0 : 0,
+	       prefix, s->n ? sum / s->n : 0);
+	printf(" %s_slow=%zu", prefix, slow);
+}
+
+/* ---- one report through configfs ---- */
+
+static void entry_path(char *buf, size_t len, const char *entry,
+		       const char *attr)
+{
+	if ((size_t)snprintf(buf, len, "%s/%s%s%s", report_dir, entry,
+			     attr ? "/" : "", attr ? attr : "") >= len)
+		die("path too long");
+}
+
+static void write_inblob(const char *entry)
+{
+	u8 nonce[INBLOB_SIZE];
+	char path[512];
+	ssize_t n;
+	int fd;
+
+	if (getrandom(nonce, sizeof(nonce), 0) != sizeof(nonce))
+		die("getrandom: %s", strerror(errno));
+	entry_path(path, sizeof(path), entry, "inblob");
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	n = write(fd, nonce, sizeof(nonce));
+	if (n != sizeof(nonce))
+		die("%s: write: %s", path, n < 0 ? strerror(errno) : "short");
+	/* configfs commits a binary attribute at close */
+	if (close(fd))
+		die("%s: close: %s", path, strerror(errno));
+}
+
+/* Read outblob to EOF; returns its size */
+static size_t read_outblob(const char *entry, u8 *buf)
+{
+	char path[512];
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	entry_path(path, sizeof(path), entry, "outblob");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	do {
+		n = read(fd, buf + got, OUTBLOB_MAX - got);
+		if (n < 0)
+			die("%s: read: %s", path, strerror(errno));
+		got += (size_t)n;
+	} while (n && got < OUTBLOB_MAX);
+	close(fd);
+	if (!got)
+		die("%s: empty outblob", path);
+	return got;
+}
+
+static void make_entry(const char *entry)
+{
+	char path[512];
+
+	entry_path(path, sizeof(path), entry, NULL);
+	if (mkdir(path, 0700))
+		die("mkdir %s: %s", path, strerror(errno));
+}
+
+static void remove_entry(const char *entry)
+{
+	char path[512];
+
+	entry_path(path, sizeof(path), entry, NULL);
+	if (rmdir(path))
+		die("rmdir %s: %s", path, strerror(errno));
+}
+
+/*
+ * One full cycle in a fresh entry. Returns its time; @read_ns gets the
+ * part spent in the outblob read, where the report is generated.
+ */
+static u64 report_cycle(const char *entry, u8 *buf, u64 *read_ns,
+			size_t *size)
+{
+	u64 t0, t1, t2;
+
+	t0 = now_ns();
+	make_entry(entry);
+	write_inblob(entry);
+	t1 = now_ns();
+	*size = read_outblob(entry, buf);
+	t2 = now_ns();
+	remove_entry(entry);
+	*read_ns = t2 - t1;
+	return now_ns() - t0;
+}
+
+/* ---- a round trip to the quoting service ---- */
+
+static u8 *load_file(const char *path, size_t *len)
+{
+	u8 *buf = malloc(TDX_REPORT_SIZE + 1);
+	ssize_t n;
+	int fd;
+
+	if (!buf)
+		die("out of memory");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	n = read(fd, buf, TDX_REPORT_SIZE + 1);
+	close(fd);
+	if (n != TDX_REPORT_SIZE)
+		die("%s: not a %d-byte TDREPORT", path, TDX_REPORT_SIZE);
+	*len = (size_t)n;
+	return buf;
+}
+
+static size_t qgs_frame(u8 *out, const u8 *report, size_t rlen)
+{
+	size_t msg = sizeof(struct qgs_msg_get_quote_req) + rlen;
+	u8 *h = out + QGS_PREFIX_SIZE;
+
+	memset(out, 0, QGS_PREFIX_SIZE + msg);
+	put_be32(out, (u32)msg);
+	put_le16(h + offsetof(struct qgs_msg_header, major_version),
+		 QGS_MSG_MAJOR_VER);
+	put_le16(h + offsetof(struct qgs_msg_header, minor_version),
+		 QGS_MSG_MINOR_VER);
+	put_le32(h + offsetof(struct qgs_msg_header, type),
+		 QGS_MSG_GET_QUOTE_REQ);
+	put_le32(h + offsetof(struct qgs_msg_header, size), (u32)msg);
+	put_le32(h + offsetof(struct qgs_msg_get_quote_req, report_size),
+		 (u32)rlen);
+	memcpy(h + sizeof(struct qgs_msg_get_quote_req), report, rlen);
+	return QGS_PREFIX_SIZE + msg;
+}
+
+/* One connection per request, as the emulated VMM does */
+static void qgs_round_trip(const char *sock, const u8 *req, size_t len,
+			   u8 *resp)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const u8 *h = resp + QGS_PREFIX_SIZE;
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	if (strlen(sock) >= sizeof(sa.sun_path))
+		die("%s: socket path too long", sock);
+	strcpy(sa.sun_path, sock);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		die("%s: %s", sock, strerror(errno));
+	if (send(fd, req, len, MSG_NOSIGNAL) != (ssize_t)len)
+		die("%s: send: %s", sock, strerror(errno));
+	shutdown(fd, SHUT_WR);
+	while (got < QGS_RESP_MAX) {
+		n = read(fd, resp + got, QGS_RESP_MAX - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die("%s: read: %s", sock, strerror(errno));
+		if (!n)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (got < QGS_PREFIX_SIZE + sizeof(struct qgs_msg_get_quote_resp))
+		die("%s: short response (%zu bytes)", sock, got);
+	if (get_le32(h + offsetof(struct qgs_msg_header, error_code)))
+		die("%s: service error %#x", sock,
+		    get_le32(h + offsetof(struct qgs_msg_header, error_code)));
+	if (!get_le32(h + offsetof(struct qgs_msg_get_quote_resp, quote_size)))
+		die("%s: empty quote", sock);
+}
+
+/**
+ * struct qgs_req - a framed GET_QUOTE_REQ, ready to send again and again
+ * @sock: the service's unix socket
+ * @req: the request, length prefix included
+ * @len: its size
+ * @resp: room for a response
+ */
+struct qgs_req {
+	const char *sock;
+	u8 *req;
+	size_t len;
+	u8 *resp;
+};
+
+static void qgs_load(struct qgs_req *q, const char *sock, const char *report)
+{
+	size_t rlen;
+	u8 *rep;
+
+	rep = load_file(report, &rlen);
+	q->sock = sock;
+	q->req = malloc(QGS_PREFIX_SIZE +
+			sizeof(struct qgs_msg_get_quote_req) + rlen);
+	q->resp = malloc(QGS_RESP_MAX);
+	if (!q->req || !q->resp)
+		die("out of memory");
+	q->len = qgs_frame(q->req, rep, rlen);
+	free(rep);
+}
+
+static void qgs_free(struct qgs_req *q)
+{
+	free(q->resp);
+	free(q->req);
+}
+
+static s64 qgs_time(struct qgs_req *q)
+{
+	u64 t0 = now_ns();
+
+	qgs_round_trip(q->sock, q->req, q->len, q->resp);
+	return (s64)(now_ns() - t0);
+}
+
+/* ---- latency ---- */
+
+/*
+ * With @q, each report is paired with a round trip to the quoting service
+ * just before it, and the difference of the two is kept: the slow drift of
+ * a shared, emulated CPU cancels out of it.
+ */
+static int cmd_latency(unsigned int n, unsigned int warmup, struct qgs_req *q)
+{
+	struct samples total = { 0 }, rd = { 0 }, rtt = { 0 }, over = { 0 };
+	u8 *buf = malloc(OUTBLOB_MAX);
+	s64 service = 0;
+	size_t size = 0;
+	char entry[64];
+	unsigned int i;
+	u64 r, t;
+
+	if (!buf)
+		die("out of memory");
+	snprintf(entry, sizeof(entry), "bench-lat-%d", getpid());
+	for (i = 0; i < warmup + n; i++) {
+		if (q)
+			service = qgs_time(q);
+		t = report_cycle(entry, buf, &r, &size);
+		if (i < warmup)
+			continue;
+		samples_add(&total, (s64)t);
+		samples_add(&rd, (s64)r);
+		if (q) {
+			samples_add(&rtt, service);
+			samples_add(&over, (s64)t - service);
+		}
+	}
+	printf("outblob_bytes=%zu", size);
+	samples_print("cycle", &total);
+	samples_print("read", &rd);
+	if (q) {
+		samples_print("rtt", &rtt);
+		samples_print("paired", &over);
+	}
+	putchar('\n');
+	free(buf);
+	free(total.ns);
+	free(rd.ns);
+	free(rtt.ns);
+	free(over.ns);
+	return 0;
+}
+
+/* ---- throughput ---- */
+
+struct tput_job {
+	pthread_t thread;
+	unsigned int id;
+	atomic_int *left;
+	struct samples lat;
+};
+
+static void *tput_worker(void *arg)
+{
+	struct tput_job *job = arg;
+	u8 *buf = malloc(OUTBLOB_MAX);
+	char entry[64];
+	size_t size;
+	u64 r;
+
+	if (!buf)
+		die("out of memory");
+	snprintf(entry, sizeof(entry), "bench-tput-%d-%u", getpid(), job->id);
+	/* Take one cycle at a time, so fast jobs do more of them */
+	while (atomic_fetch_sub(job->left, 1) > 0)
+		samples_add(&job->lat,
+			    (s64)report_cycle(entry, buf, &r, &size));
+	free(buf);
+	return NULL;
+}
+
+static int cmd_throughput(unsigned int jobs, unsigned int n)
+{
+	struct tput_job *job = calloc(jobs, sizeof(*job));
+	struct samples all = { 0 };
+	atomic_int left;
+	unsigned int i;
+	size_t k;
+	u64 t0, wall;
+	int rc;
+
+	if (!job)
+		die("out of memory");
+	/* Signed: every worker stops once it has dropped below 1 */
+	atomic_init(&left, (int)n);
+	t0 = now_ns();
+	for (i = 0; i < jobs; i++) {
+		job[i].id = i;
+		job[i].left = &left;
+		rc = pthread_create(&job[i].thread, NULL, tput_worker, &job[i]);
+		if (rc)
+			die("pthread_create: %s", strerror(rc));
+	}
+	for (i = 0; i < jobs; i++)
+		pthread_join(job[i].thread, NULL);
+	wall = now_ns() - t0;
+
+	for (i = 0; i < jobs; i++) {
+		for (k = 0; k < job[i].lat.n; k++)
+			samples_add(&all, job[i].lat.ns[k]);
+		free(job[i].lat.ns);
+	}
+	printf("jobs=%u reports=%zu wall_s=%.3f reports_per_s=%.2f", jobs,
+	       all.n, wall / 1e9, all.n / (wall / 1e9));
+	samples_print("cycle", &all);
+	putchar('\n');
+	free(all.ns);
+	free(job);
+	return 0;
+}
+
+/* ---- isolation ---- */
+
+struct iso_a {
+	char entry[64];
+	u8 *buf;
+	atomic_int state;	/* 0 idle, 1 reading outblob, 2 done */
+	u64 read_ns;
+};
+
+static void *iso_a_worker(void *arg)
+{
+	struct iso_a *a = arg;
+	u64 t0;
+
+	make_entry(a->entry);
+	write_inblob(a->entry);
+	atomic_store(&a->state, 1);
+	t0 = now_ns();
+	read_outblob(a->entry, a->buf);
+	a->read_ns = now_ns() - t0;
+	atomic_store(&a->state, 2);
+	remove_entry(a->entry);
+	return NULL;
+}
+
+/* Time one read of B's cached outblob */
+static s64 iso_read_b(const char *entry, u8 *buf)
+{
+	u64 t0 = now_ns();
+
+	read_outblob(entry, buf);
+	return (s64)(now_ns() - t0);
+}
+
+static int cmd_isolation(unsigned int rounds, unsigned int interval_us)
+{
+	struct samples idle = { 0 }, busy = { 0 }, a_lat = { 0 };
+	u8 *buf = malloc(OUTBLOB_MAX);
+	struct iso_a a = { 0 };
+	char b[64];
+	unsigned int i;
+	pthread_t t;
+	int rc;
+
+	a.buf = malloc(OUTBLOB_MAX);
+	if (!buf || !a.buf)
+		die("out of memory");
+	snprintf(b, sizeof(b), "bench-iso-b-%d", getpid());
+	snprintf(a.entry, sizeof(a.entry), "bench-iso-a-%d", getpid());
+
+	/* B's report is generated once, then served from the entry's cache */
+	make_entry(b);
+	write_inblob(b);
+	read_outblob(b, buf);
+	for (i = 0; i < 100; i++) {
+		samples_add(&idle, iso_read_b(b, buf));
+		usleep(interval_us);
+	}
+
+	for (i = 0; i < rounds; i++) {
+		atomic_store(&a.state, 0);
+		rc = pthread_create(&t, NULL, iso_a_worker, &a);
+		if (rc)
+			die("pthread_create: %s", strerror(rc));
+		while (atomic_load(&a.state) == 0)
+			usleep(100);
+		/* Let A's read reach the provider before sampling B */
+		usleep(2000);
+		while (atomic_load(&a.state) == 1) {
+			samples_add(&busy, iso_read_b(b, buf));
+			usleep(interval_us);
+		}
+		pthread_join(t, NULL);
+		samples_add(&a_lat, (s64)a.read_ns);
+	}
+	remove_entry(b);
+
+	printf("rounds=%u", rounds);
+	samples_print("a_quote", &a_lat);
+	samples_print("b_idle", &idle);
+	samples_print("b_busy", &busy);
+	putchar('\n');
+	free(idle.ns);
+	free(busy.ns);
+	free(a_lat.ns);
+	free(a.buf);
+	free(buf);
+	return 0;
+}
+
+/* ---- memory held by entries ---- */
+
+static long meminfo_kb(const char *key)
+{
+	size_t klen = strlen(key);
+	char line[256];
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "re");
+	if (!f)
+		die("/proc/meminfo: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			kb = strtol(line + klen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	if (kb < 0)
+		die("/proc/meminfo has no %s", key);
+	return kb;
+}
+
+static int cmd_entries(unsigned int n)
+{
+	long slab0, free0, slab1, free1;
+	u8 *buf = malloc(OUTBLOB_MAX);
+	char entry[64];
+	unsigned int i;
+
+	if (!buf)
+		die("out of memory");
+	slab0 = meminfo_kb("Slab");
+	free0 = meminfo_kb("MemFree");
+	for (i = 0; i < n; i++) {
+		snprintf(entry, sizeof(entry), "bench-ent-%d-%u", getpid(), i);
+		make_entry(entry);
+		write_inblob(entry);
+		read_outblob(entry, buf);
+	}
+	slab1 = meminfo_kb("Slab");
+	free1 = meminfo_kb("MemFree");
+	for (i = 0; i < n; i++) {
+		snprintf(entry, sizeof(entry), "bench-ent-%d-%u", getpid(), i);
+		remove_entry(entry);
+	}
+	/* Dentries and inodes go back to their caches after an RCU grace */
+	sleep(1);
+	printf("entries=%u slab_kb=%ld memfree_kb=%ld slab_bytes_per_entry=%ld slab_kb_after_rmdir=%ld",
+	       n, slab1 - slab0, free0 - free1, (slab1 - slab0) * 1024 / n,
+	       meminfo_kb("Slab") - slab0);
+	putchar('\n');
+	free(buf);
+	return 0;
+}
+
+/* ---- the quoting service alone ---- */
+
+static int cmd_qgs(struct qgs_req *q, unsigned int n, unsigned int warmup)
+{
+	struct samples s = { 0 };
+	unsigned int i;
+	s64 t;
+
+	for (i = 0; i < warmup + n; i++) {
+		t = qgs_time(q);
+		if (i >= warmup)
+			samples_add(&s, t);
+	}
+	printf("service=qgs");
+	samples_print("rtt", &s);
+	putchar('\n');
+	free(s.ns);
+	return 0;
+}
+
+static int print_usage(void)
+{
+	fputs("usage: tsm-bench latency    [-d DIR] -n N [-w WARMUP] [-s SOCKET -r TDREPORT]\n"
+	      "       tsm-bench throughput [-d DIR] -j JOBS -n N\n"
+	      "       tsm-bench isolation  [-d DIR] -n ROUNDS [-i INTERVAL_US]\n"
+	      "       tsm-bench entries    [-d DIR] -n N\n"
+	      "       tsm-bench qgs        -s SOCKET -r TDREPORT -n N [-w WARMUP]\n",
+	      stderr);
+	return 64;
+}
+
+static unsigned int number(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || end == s || v > 1000000)
+		die("'%s' is not a count (0..1000000)", s);
+	return (unsigned int)v;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int n = 0, warmup = 1, jobs = 1, interval_us = 1000;
+	const char *cmd, *sock = NULL, *report = NULL;
+	struct qgs_req q;
+	int c, ret;
+
+	if (argc < 2)
+		return print_usage();
+	cmd = argv[1];
+	optind = 2;
+	while ((c = getopt(argc, argv, "d:n:w:j:i:s:r:")) != -1) {
+		switch (c) {
+		case 'd':
+			report_dir = optarg;
+			break;
+		case 'n':
+			n = number(optarg);
+			break;
+		case 'w':
+			warmup = number(optarg);
+			break;
+		case 'j':
+			jobs = number(optarg);
+			break;
+		case 'i':
+			interval_us = number(optarg);
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		case 'r':
+			report = optarg;
+			break;
+		default:
+			return print_usage();
+		}
+	}
+	if (optind != argc || !n || !sock != !report)
+		return print_usage();
+
+	/* Line-buffered, so a guest killed by a timeout still shows lines */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(cmd, "throughput") && jobs)
+		return cmd_throughput(jobs, n);
+	if (!strcmp(cmd, "isolation"))
+		return cmd_isolation(n, interval_us);
+	if (!strcmp(cmd, "entries"))
+		return cmd_entries(n);
+	if (strcmp(cmd, "latency") && (strcmp(cmd, "qgs") || !sock))
+		return print_usage();
+
+	if (sock)
+		qgs_load(&q, sock, report);
+	if (!strcmp(cmd, "latency"))
+		ret = cmd_latency(n, warmup, sock ? &q : NULL);
+	else
+		ret = cmd_qgs(&q, n, warmup);
+	if (sock)
+		qgs_free(&q);
+	return ret;
+}
