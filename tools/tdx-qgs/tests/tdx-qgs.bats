@@ -15,7 +15,7 @@ setup_file() {
 	export W="$BATS_FILE_TMPDIR"
 	export SOCK="$W/qgs.sock" STATE="$W/state"
 	"$OUT/tdx-qgs" --socket "$SOCK" --state-dir "$STATE" \
-		--no-report-check --pidfile "$W/qgs.pid" 2>"$W/qgs.log" &
+		--no-report-check --pidfile "$W/qgs.pid" 2>"$W/qgs.log" 3>&- &
 	wait_for "$SOCK"
 	"$OUT/mk-tdreport" "$NONCE" "$W/report.bin"
 	"$OUT/qgs-client" --socket "$SOCK" "$W/report.bin" "$W/quote.dat"
@@ -23,6 +23,8 @@ setup_file() {
 
 teardown_file() {
 	[ -f "$W/qgs.pid" ] && kill "$(cat "$W/qgs.pid")" 2>/dev/null || true
+	# Servers whose pidfile a later server overwrote: none may outlive us.
+	pkill -f -- "--socket $W/" 2>/dev/null || true
 }
 
 wait_for() {
@@ -254,11 +256,14 @@ print(round(time.time() - t))' "$SOCK"
 
 @test "service: restart reuses the state; quotes verify with the old root" {
 	cp "$STATE/root-ca.pem" "$W/root-before.pem"
+	# fd 3 closed: a server left behind must not keep bats waiting
 	"$OUT/tdx-qgs" --socket "$W/b.sock" --state-dir "$STATE" \
-		--no-report-check --pidfile "$W/b.pid" 2>"$W/b.log" &
+		--no-report-check --pidfile "$W/b.pid" 2>"$W/b.log" 3>&- &
+	local bpid=$!
 	wait_for "$W/b.sock"
 	"$OUT/qgs-client" --socket "$W/b.sock" "$W/report.bin" "$W/qb.dat"
-	kill "$(cat "$W/b.pid")"
+	kill "$bpid"
+	wait "$bpid"
 	cmp "$STATE/root-ca.pem" "$W/root-before.pem"
 	"$OUT/tdx-quote" verify --root "$W/root-before.pem" "$W/qb.dat"
 }
@@ -276,14 +281,14 @@ print(round(time.time() - t))' "$SOCK"
 
 @test "service: MAC check errors (missing or failing verify_report) give 0x12001" {
 	"$OUT/tdx-qgs" --socket "$W/m.sock" --state-dir "$STATE" \
-		--verify-report "$W/nonexistent" --pidfile "$W/m.pid" 2>"$W/m.log" &
+		--verify-report "$W/nonexistent" --pidfile "$W/m.pid" 2>"$W/m.log" 3>&- &
 	wait_for "$W/m.sock"
 	run "$OUT/qgs-client" --socket "$W/m.sock" "$W/report.bin" "$W/q.dat"
 	kill "$(cat "$W/m.pid")"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *0x12001* ]]
 	"$OUT/tdx-qgs" --socket "$W/m.sock" --state-dir "$STATE" \
-		--verify-report /dev/full --pidfile "$W/m.pid" 2>"$W/m.log" &
+		--verify-report /dev/full --pidfile "$W/m.pid" 2>"$W/m.log" 3>&- &
 	wait_for "$W/m.sock"
 	run "$OUT/qgs-client" --socket "$W/m.sock" "$W/report.bin" "$W/q.dat"
 	kill "$(cat "$W/m.pid")"
@@ -292,7 +297,7 @@ print(round(time.time() - t))' "$SOCK"
 	# a file that takes the 1024 bytes stands in for an accepting emulator
 	: >"$W/accepting"
 	"$OUT/tdx-qgs" --socket "$W/m.sock" --state-dir "$STATE" \
-		--verify-report "$W/accepting" --pidfile "$W/m.pid" 2>"$W/m.log" &
+		--verify-report "$W/accepting" --pidfile "$W/m.pid" 2>"$W/m.log" 3>&- &
 	wait_for "$W/m.sock"
 	run "$OUT/qgs-client" --socket "$W/m.sock" "$W/report.bin" "$W/q.dat"
 	kill "$(cat "$W/m.pid")"
@@ -302,7 +307,7 @@ print(round(time.time() - t))' "$SOCK"
 
 @test "service: --delay-ms gives a fixed service time" {
 	"$OUT/tdx-qgs" --socket "$W/d.sock" --state-dir "$STATE" \
-		--no-report-check --delay-ms 700 --pidfile "$W/d.pid" 2>"$W/d.log" &
+		--no-report-check --delay-ms 700 --pidfile "$W/d.pid" 2>"$W/d.log" 3>&- &
 	wait_for "$W/d.sock"
 	start=$(date +%s%N)
 	"$OUT/qgs-client" --socket "$W/d.sock" "$W/report.bin" "$W/q.dat"
@@ -328,7 +333,7 @@ print(round(time.time() - t))' "$SOCK"
 
 @test "service: SIGTERM exits 0 and removes the socket" {
 	"$OUT/tdx-qgs" --socket "$W/y.sock" --state-dir "$STATE" \
-		--no-report-check 2>"$W/y.log" &
+		--no-report-check 2>"$W/y.log" 3>&- &
 	pid=$!
 	wait_for "$W/y.sock"
 	kill -TERM "$pid"
