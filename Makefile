@@ -7,7 +7,8 @@
 #   make check   set up what is needed and run every test (both kernels)
 #
 # Other targets: all (modules for LANE + tools), modules, tools,
-# checkpatch, sparse, deps, debug-kernel, install, uninstall, bench, clean. Variables: LANE=stock|debug
+# checkpatch, sparse, deps, debug-kernel, install, uninstall, bench, fuzz,
+# clean. Variables: LANE=stock|debug
 # (the kernel to build against), W=1 (extra warnings), KDIR is derived
 # from LANE (Debian's linux-headers-amd64, or our debug kernel).
 
@@ -29,7 +30,7 @@ KERNEL_SRCS := $(shell find drivers include tools/testing -name '*.[ch]' \
 	tools/testing/selftests/*/*_module*.c)
 
 .PHONY: all modules tools deps debug-kernel checkpatch sparse check demo clean \
-	install uninstall bench
+	install uninstall bench fuzz
 
 all: modules tools
 
@@ -80,6 +81,15 @@ uninstall:
 bench:
 	$(CURDIR)/bench/run
 
+# libFuzzer over the driver's check of the host's GetQuote answer and over
+# the quote parser, FUZZ_SECONDS per harness ('make check' runs each
+# briefly).
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) -C tools/testing/fuzz fuzz OUT=$(BUILD)/fuzz \
+		FUZZ_SECONDS=$(FUZZ_SECONDS)
+
 clean:
 	rm -rf $(BUILD)
+	$(MAKE) -s -C tools/testing/fuzz clean OUT=$(BUILD)/fuzz
 	@for d in $(TOOL_DIRS); do $(MAKE) -s -C $$d clean OUT=$(TOOLS); done

@@ -1,0 +1,152 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shell helpers of the tsm-stress and tdx-hostile VM suites (sourced).
+# Set before sourcing: nothing. Provides TAP numbering, module helpers,
+# the quoting service, and the C helpers' location.
+
+core=$MODDIR/drivers/virt/coco/tsm/tsm.ko
+test_provider=$MODDIR/tools/testing/selftests/tsm/tsm_test_provider.ko
+emu=$MODDIR/tools/testing/tdx-emu/tdx_emu.ko
+drv=$MODDIR/drivers/virt/coco/tdx-guest/tdx-guest.ko
+qgs=$TOOLSDIR/tdx-qgs
+qgs_dir=/run/tdx-qgs
+report=/sys/kernel/config/tsm/report
+emu_dbg=/sys/kernel/debug/tdx_emu
+drv_dbg=/sys/kernel/debug/tdx_guest
+failed=0
+n=0
+
+result() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		failed=1
+	fi
+}
+
+skip() {
+	n=$((n + 1))
+	echo "ok $n $1 # SKIP $2"
+}
+
+# import_tap PREFIX: number the 'ok - X' / 'not ok - X' lines of a helper
+import_tap() {
+	local line
+
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) result 0 "$1${line#ok - }" ;;
+		"not ok - "*) result 1 "$1${line#not ok - }" ;;
+		*) echo "$line" ;;
+		esac
+	done
+}
+
+# run_tap PREFIX CMD...: a helper printing 'ok - X' lines; its exit status
+# counts too when it failed without saying which case
+run_tap() {
+	local prefix=$1 out rc
+
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	import_tap "$prefix" <<<"$out"
+	if [ $rc -ne 0 ] && ! grep -q '^not ok - ' <<<"$out"; then
+		result 1 "$prefix$(basename "$1") exited with $rc"
+	fi
+}
+
+loaded() {
+	grep -q "^$1 " /proc/modules
+}
+
+unload() {
+	local m
+
+	for m in "$@"; do
+		loaded "$m" && rmmod "$m"
+	done
+}
+
+remove_entries() {
+	local d
+
+	[ -d "$report" ] || return 0
+	for d in "$report"/* "$report"/.[!.]*; do
+		[ -d "$d" ] && rmdir "$d"
+	done
+	return 0
+}
+
+# find_prog DIR NAME: $TOOLSDIR/NAME, else built from DIR into /tmp
+find_prog() {
+	local dir=$1 name=$2 out=/tmp/suite-bin
+
+	if [ -x "$TOOLSDIR/$name" ]; then
+		echo "$TOOLSDIR/$name"
+		return
+	fi
+	[ -x "$out/$name" ] ||
+		make -s -C "$dir" OUT="$out" >"/tmp/suite-build.log" 2>&1 ||
+		sed 's/^/# /' /tmp/suite-build.log >&2
+	echo "$out/$name"
+}
+
+qgs_start() { # [extra tdx-qgs options]
+	mkdir -p "$qgs_dir"
+	"$qgs" --daemon --pidfile "$qgs_dir/pid" "$@" >>/tmp/tdx-qgs.log 2>&1
+	for _ in $(seq 50); do
+		[ -S "$qgs_dir/qgs.socket" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+qgs_stop() {
+	local pid
+
+	[ -f "$qgs_dir/pid" ] || return 0
+	pid=$(cat "$qgs_dir/pid")
+	kill "$pid" 2>/dev/null
+	for _ in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	rm -f "$qgs_dir/pid" "$qgs_dir/qgs.socket"
+}
+
+# The kernel's unreclaimable slab, in kB
+slab_kb() {
+	sed -n 's/^SUnreclaim: *\([0-9]*\) kB/\1/p' /proc/meminfo
+}
+
+settle_slab() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 1
+}
+
+# kmemleak_ours: scan now; prints and fails on leaks of our modules
+kmemleak_ours() {
+	local k=/sys/kernel/debug/kmemleak
+
+	[ -e $k ] || return 0
+	# kmemleak reports objects only once they are 5 s old
+	sleep 6
+	echo scan >$k
+	if grep -Eq 'tsm|tdx' $k; then
+		sed 's/^/# /' $k | head -n 40
+		return 1
+	fi
+	return 0
+}
+
+mount_fs() {
+	modprobe configfs 2>/dev/null
+	mountpoint -q /sys/kernel/config ||
+		mount -t configfs configfs /sys/kernel/config
+	mountpoint -q /sys/kernel/debug ||
+		mount -t debugfs debugfs /sys/kernel/debug
+}
