@@ -4,7 +4,7 @@
  * kernel report fails a run that would otherwise pass.
  *
  * trigger=warn	WARN_ON() at load
- * trigger=leak	lose a kmalloc()ed object at load (kmemleak, debug lane)
+ * trigger=leak	lose kmalloc()ed objects at load (kmemleak, debug lane)
  * trigger=none	(default) load and unload cleanly
  */
 #include <linux/module.h>
@@ -15,17 +15,28 @@ static char *trigger = "none";
 module_param(trigger, charp, 0444);
 MODULE_PARM_DESC(trigger, "none, warn or leak");
 
-/* Where the leaked object's address is forgotten; see leak() below. */
+/* Where the leaked objects' addresses are forgotten; see leak() below. */
 static void *lost;
+
+/*
+ * kmemleak scans conservatively: a stale copy of a pointer left on a stack
+ * or in a freed-and-reused object hides that one object. Losing many makes
+ * the report certain.
+ */
+#define VM_RUNNER_LEAKS	64
 
 static void leak(void)
 {
+	int i;
+
 	/*
-	 * Publish the object and then overwrite the only pointer to it: the
+	 * Publish each object and then overwrite the only pointer to it: the
 	 * compiler cannot elide either store, and kmemleak finds no reference.
 	 */
-	WRITE_ONCE(lost, kmalloc(128, GFP_KERNEL));
-	WRITE_ONCE(lost, NULL);
+	for (i = 0; i < VM_RUNNER_LEAKS; i++) {
+		WRITE_ONCE(lost, kmalloc(128, GFP_KERNEL));
+		WRITE_ONCE(lost, NULL);
+	}
 }
 
 static int __init vm_runner_selftest_init(void)
