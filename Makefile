@@ -23,11 +23,12 @@ KSFT_INC = $(SRCDIR)/tools/testing/selftests
 TOOL_DIRS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile \
 	tools/testing/selftests/*/Makefile))
 
-# Our kernel sources, for the static checkers.
+# Our kernel sources, for the static checkers: the modules, including the
+# test modules that live beside their selftests.
 KERNEL_SRCS := $(shell find drivers include tools/testing -name '*.[ch]' \
 	-not -path '*/selftests/*' 2>/dev/null) \
-	$(wildcard tools/testing/selftests/*/*_provider*.c \
-	tools/testing/selftests/*/*_module*.c)
+	$(shell grep -l 'MODULE_LICENSE' tools/testing/selftests/*/*.c \
+	2>/dev/null)
 
 .PHONY: all modules tools deps debug-kernel checkpatch sparse check demo clean \
 	install uninstall bench fuzz
