@@ -25,24 +25,6 @@
 #define MAX_READERS	32
 #define BLOCK_TIMEOUT_MS	20000
 
-/* The process sleeps in the kernel, killably ('D': TASK_KILLABLE) */
-static bool blocked(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && p[2] == 'D';
-}
-
 static void blocked_reader(const char *name)
 {
 	static uint8_t blob[TSM_BLOB_MAX];
@@ -124,7 +106,7 @@ int main(int argc, char **argv)
 	do {
 		usleep(20000);
 		for (i = 0, nblocked = 0; i < readers; i++)
-			nblocked += blocked(pids[i]);
+			nblocked += tsm_pid_blocked(pids[i]);
 	} while (nblocked < readers && tsm_now_ms() - t0 < BLOCK_TIMEOUT_MS);
 	printf("# %u of %u readers blocked after %llu ms\n", nblocked, readers,
 	       (unsigned long long)(tsm_now_ms() - t0));

@@ -114,24 +114,6 @@ static void rmdir_open_fds(void)
 	       "the entry is gone once the written inblob fd is closed");
 }
 
-/* The process sleeps in the kernel, killably */
-static bool blocked(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && p[2] == 'D';
-}
-
 /* A child reading outblob of @name; 0 once it sleeps in the read */
 static pid_t slow_reader(const char *name)
 {
@@ -151,7 +133,7 @@ static pid_t slow_reader(const char *name)
 		_exit(rc == 0 ? 0 : rc == ENOENT ? 10 : 1);
 	}
 	t0 = tsm_now_ms();
-	while (!blocked(pid) && tsm_now_ms() - t0 < wait_ms)
+	while (!tsm_pid_blocked(pid) && tsm_now_ms() - t0 < wait_ms)
 		usleep(10000);
 	return pid;
 }

@@ -289,3 +289,21 @@ int tsm_write_file(const char *path, const char *val)
 		rc = errno;
 	return rc;
 }
+
+/* @pid sleeps in the kernel in state 'D' (here: TASK_KILLABLE) */
+bool tsm_pid_blocked(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] == 'D';
+}

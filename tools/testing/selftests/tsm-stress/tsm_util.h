@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define TSM_REPORT_DIR		"/sys/kernel/config/tsm/report"
 #define TSM_NONCE_LEN		64
@@ -71,5 +72,7 @@ int tsm_blob_inblob(enum tsm_kind kind, const uint8_t *blob, size_t len,
 
 int tsm_read_file_u64(const char *path, uint64_t *val);
 int tsm_write_file(const char *path, const char *val);
+
+bool tsm_pid_blocked(pid_t pid);
 
 #endif /* TSM_UTIL_H */
