@@ -17,6 +17,10 @@
  *   generation plus the number of stores made to it: no update lost, also
  *   in the other ("racy") half of the entries, whose writers race freely.
  *
+ * Writers pause for the last QUIET_MS of every PERIOD_MS: unthrottled
+ * writers on a fast machine otherwise leave no two equal generations
+ * around a report read, and the exact checks would never run.
+ *
  * usage: tsm_stress [-e ENTRIES] [-w WRITERS] [-r READERS] [-t SECONDS]
  *		     [-i WRITE_INTERVAL_MS] [-s SEED] [-n NAME_PREFIX]
  * Prints '# ' lines and exits 0 when every check held.
@@ -37,6 +41,8 @@
 #define MAX_ENTRIES	32
 #define MAX_PROCS	64
 #define RING		256
+#define PERIOD_MS	1000
+#define QUIET_MS	250
 
 struct store_log {
 	unsigned long gen;
@@ -133,6 +139,12 @@ static void writer(unsigned int id, uint64_t seed)
 	uint32_t seq = 0;
 
 	while (time_left() && !sh->failures) {
+		uint64_t phase = tsm_now_ms() % PERIOD_MS;
+
+		if (phase >= PERIOD_MS - QUIET_MS) {
+			usleep((PERIOD_MS - phase) * 1000);
+			continue;
+		}
 		store(tsm_rand(&rnd) % nr_entries, ++seq, &rnd);
 		add(&sh->stores_total, 1);
 		if (write_interval_ms)
