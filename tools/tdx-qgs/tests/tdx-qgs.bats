@@ -10,8 +10,7 @@ NONCE=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff0123456789
 
 setup_file() {
 	: "${OUT:?OUT must point at the built binaries}"
-	export T="${TDX_QUOTES:-$(cd "$BATS_TEST_DIRNAME/../../../.." && pwd)/shared/testdata/tdx-quotes}"
-	[ -d "$T" ] || T=/work/shared/testdata/tdx-quotes
+	export T="${TDX_QUOTES:-$(cd "$BATS_TEST_DIRNAME/../../testing/testdata/tdx-quotes" && pwd)}"
 	export W="$BATS_FILE_TMPDIR"
 	export SOCK="$W/qgs.sock" STATE="$W/state"
 	"$OUT/tdx-qgs" --socket "$SOCK" --state-dir "$STATE" \

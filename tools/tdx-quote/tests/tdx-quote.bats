@@ -9,8 +9,7 @@
 setup_file() {
 	: "${OUT:?OUT must point at the built binaries}"
 	export TQ="$OUT/tdx-quote"
-	export T="${TDX_QUOTES:-$(cd "$BATS_TEST_DIRNAME/../../../.." && pwd)/shared/testdata/tdx-quotes}"
-	[ -d "$T" ] || T=/work/shared/testdata/tdx-quotes
+	export T="${TDX_QUOTES:-$(cd "$BATS_TEST_DIRNAME/../../testing/testdata/tdx-quotes" && pwd)}"
 	export SPR="$T/tdx_prod_quote_SPR_E4.dat" V5="$T/quote_v5_sample.dat"
 	export COS="$T/cos-113-tdx-quote.dat"
 	export W="$BATS_FILE_TMPDIR"

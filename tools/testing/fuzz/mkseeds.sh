@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkseeds.sh TESTDATA DIR: seed corpora for the harnesses from the real
-# TDX quotes in TESTDATA (../shared/testdata/tdx-quotes):
+# TDX quotes in TESTDATA (tools/testing/testdata/tdx-quotes):
 #   DIR/quote_parse/  every file as it is
 #   DIR/quote_check/  each quote as a host would leave it in the GetQuote
 #                     buffer (fuzz_quote_check.c input format), once with
