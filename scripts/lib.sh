@@ -48,3 +48,8 @@ lane_kdir() {
 	*) die "unknown lane '$1' (stock or debug)" ;;
 	esac
 }
+
+# The kernel-report patterns of scripts/kernel-reports as one regex.
+kernel_reports_regex() {
+	grep -v '^#' "$COCO_TOP/scripts/kernel-reports" | paste -sd'|'
+}
