@@ -118,7 +118,7 @@ memory_line() {
 		join <(sort /tmp/slab.a) <(sort /tmp/slab.b) |
 			awk '{ d = ($4 - $2) * $3
 			       if (d) print (d < 0 ? -d : d), $1, $4 - $2, d }' |
-			sort -rn | head -n 5 |
+			sort -rn | sed -n '1,5p' |
 			awk -v m="$1" '{ printf "BENCH kind=slabtop mode=%s cache=%s objs=%+d bytes=%+d\n", m, $2, $3, $4 }'
 	fi
 }

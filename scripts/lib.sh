@@ -14,8 +14,7 @@ note() { echo ">>> $*" >&2; }
 # meta package currently points at; never hard-coded.
 stock_abi() {
 	dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
-		grep -o 'linux-headers-[0-9][^ ,]*' | head -n1 |
-		sed 's/^linux-headers-//'
+		grep -o 'linux-headers-[0-9][^ ,]*' | sed -n '1s/^linux-headers-//p'
 }
 
 stock_kdir() { echo "/usr/src/linux-headers-$(stock_abi)"; }
