@@ -35,19 +35,12 @@ declare -A tree_dir=(
 )
 work=$(mktemp -d)
 log=$work/log
-n=0
-failed=0
 added=0
+. "$COCO_TOP/tools/testing/lib/tap.sh"
 
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-		[ -s "$log" ] && tail -n 20 "$log" | sed 's/^/#   /'
-	fi
+# after a failing line: the end of the failing command's output
+tap_diag() {
+	[ -s "$log" ] && tail -n 20 "$log" | sed 's/^/#   /'
 }
 
 bail() {

@@ -6,21 +6,10 @@
 # Prints TAP; exits non-zero if a harness found anything.
 set -u
 
-n=0
-failed=0
+. "$(dirname "$0")/../lib/tap.sh"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$CRASHES"
-
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-	fi
-}
 
 for h in $HARNESSES; do
 	bin=$FUZZ_OUT/fuzz_$h

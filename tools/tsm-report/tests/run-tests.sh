@@ -19,26 +19,14 @@ tool=$(realpath "${1:-$here/../tsm-report}")
 fake=$here/fake
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-n=0
-failed=0
+. "$here/../../testing/lib/tap.sh"
 
-ok() { # ok STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-		if [ -s "$work/stderr" ]; then
-			sed 's/^/#   stderr: /' "$work/stderr"
-		fi
-		echo "#   exit status $rc"
+# after a failing line: what the tool said, and its status
+tap_diag() {
+	if [ -s "$work/stderr" ]; then
+		sed 's/^/#   stderr: /' "$work/stderr"
 	fi
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok $n $1 # SKIP $2"
+	echo "#   exit status $rc"
 }
 
 # A fresh fake tree for each case.
@@ -79,7 +67,7 @@ expect() { # expect CODE NAME [STDERR_PATTERN]
 		echo "# left behind: $(ls -A "$work/root")"
 		good=1
 	fi
-	ok $good "$name"
+	result $good "$name"
 }
 
 # The bytes of a hex string, as a file.
@@ -100,12 +88,12 @@ for sh in dash "busybox sh" "bash --posix"; do
 	# shellcheck disable=SC2086
 	$sh -n "$tool" 2>"$work/stderr"
 	rc=$?
-	ok $rc "$sh -n: the script parses"
+	result $rc "$sh -n: the script parses"
 done
 if command -v shellcheck >/dev/null; then
 	shellcheck -s sh -S warning "$tool" "$fake"/* >"$work/stderr" 2>&1
 	rc=$?
-	ok $rc "shellcheck -S warning is clean"
+	result $rc "shellcheck -S warning is clean"
 else
 	skip "shellcheck -S warning is clean" "shellcheck not installed"
 fi
@@ -114,7 +102,7 @@ LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$man" \
 	2>"$work/stderr" >"$work/stdout"
 rc=$?
 [ $rc -eq 0 ] && [ ! -s "$work/stderr" ] && grep -q 'EXIT STATUS' "$work/stdout"
-ok $? "man -l tsm-report.1 renders without warnings"
+result $? "man -l tsm-report.1 renders without warnings"
 
 # -- Cases that need no fake kernel: every shell ----------------------
 for sh in dash "busybox sh" "bash --posix"; do
@@ -140,7 +128,7 @@ for sh in dash "busybox sh" "bash --posix"; do
 	run "$sh" --help
 	[ $rc -eq 0 ] && grep -q '^usage: tsm-report' "$work/stdout" &&
 		grep -q '8 bad nonce' "$work/stdout"
-	ok $? "$p --help prints usage and the exit codes"
+	result $? "$p --help prints usage and the exit codes"
 
 	run "$sh" --nonce-hex 0g
 	expect 8 "$p non-hex digit is a bad nonce" 'bad nonce'
@@ -188,9 +176,9 @@ for sh in dash "bash --posix"; do
 	expect $? "$p hex nonce reaches inblob byte for byte"
 	[ "$(wc -l <"$work/log/made")" -eq 1 ] &&
 		cmp -s "$work/log/made" "$work/log/removed"
-	ok $? "$p the entry it made is the entry it removed"
+	result $? "$p the entry it made is the entry it removed"
 	grep -q '/\.tsm-report\.[0-9]*\.[0-9a-f]*$' "$work/log/made"
-	ok $? "$p entry name is hidden and unique"
+	result $? "$p entry name is hidden and unique"
 
 	for v in "AAEC:000102" "/w==:ff" "YQ==:61" "YWI=:6162" \
 		"+/+/:fbffbf"; do
@@ -227,7 +215,7 @@ for sh in dash "bash --posix"; do
 	run "$sh" --provider tdx_guest --nonce-hex "$hex64"
 	expect 5 "$p wrong provider" "provider is 'tsm_test', not 'tdx_guest'"
 	[ ! -e "$work/log/reads" ]
-	ok $? "$p wrong provider: outblob never read"
+	result $? "$p wrong provider: outblob never read"
 
 	reset_tree
 	export FAKE_MKDIR_ERR="No such device or address"
@@ -271,21 +259,21 @@ for sh in dash "bash --posix"; do
 	printf 'report:A' | cmp -s - "$work/stdout"
 	expect $? "$p a concurrent writer once: retried, report returned"
 	[ "$(wc -l <"$work/log/reads")" -eq 2 ]
-	ok $? "$p a concurrent writer once: outblob read twice"
+	result $? "$p a concurrent writer once: outblob read twice"
 
 	reset_tree
 	export FAKE_GENS="0 2"
 	run "$sh" --nonce-hex 41
 	expect 7 "$p generation jumps on every write: busy after 3 tries" '3 tries'
 	[ ! -s "$work/stdout" ]
-	ok $? "$p nothing printed when the generation check failed"
+	result $? "$p nothing printed when the generation check failed"
 
 	reset_tree
 	export FAKE_GENS="0 1 2 2 3 4 4 5 6"
 	run "$sh" --nonce-hex 41
 	expect 7 "$p generation moves during every read: busy" 'while the report'
 	[ "$(wc -l <"$work/log/reads")" -eq 3 ]
-	ok $? "$p generation moves during every read: 3 attempts"
+	result $? "$p generation moves during every read: 3 attempts"
 
 	reset_tree
 	export FAKE_GENS="0"
@@ -299,7 +287,7 @@ for sh in dash "bash --posix"; do
 	took=$(($(date +%s) - start))
 	expect 6 "$p --timeout 1 on a stuck read exits 6" '--timeout'
 	[ $took -le 4 ]
-	ok $? "$p --timeout 1 returns within 4 s (took $took s)"
+	result $? "$p --timeout 1 returns within 4 s (took $took s)"
 
 	reset_tree
 	export FAKE_READ_SLEEP=17.3
@@ -320,7 +308,7 @@ for sh in dash "bash --posix"; do
 		sleep 0.1
 	done
 	! pgrep -f "sleep 17.3" >/dev/null
-	ok $? "$p SIGTERM while blocked: the blocked reader is gone"
+	result $? "$p SIGTERM while blocked: the blocked reader is gone"
 
 	reset_tree
 	run "$sh" --nonce-hex 00 --out "$work/no/such/dir/q"

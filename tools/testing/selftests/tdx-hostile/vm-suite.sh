@@ -16,7 +16,7 @@
 set -u
 
 here=$(dirname "$(readlink -f "$0")")
-. "$here/../tsm-stress/suite-lib.sh"
+. "$here/../lib/suite-lib.sh"
 
 # A small timeout keeps the suite short; the debug kernel (KASAN, lockdep)
 # under TCG needs more for the cases that expect a quote. The slack over

@@ -13,85 +13,15 @@
 set -u
 
 here=$(dirname "$(readlink -f "$0")")
-core=$MODDIR/drivers/virt/coco/tsm/tsm.ko
-emu=$MODDIR/tools/testing/tdx-emu/tdx_emu.ko
-drv=$MODDIR/drivers/virt/coco/tdx-guest/tdx-guest.ko
+. "$here/../lib/suite-lib.sh"
 kselftest=$TOOLSDIR/tdx_guest_test
-qgs=$TOOLSDIR/tdx-qgs
-qgs_dir=/run/tdx-qgs
-report=/sys/kernel/config/tsm/report
 sysfs=/sys/devices/virtual/misc/tdx_guest
-emu_dbg=/sys/kernel/debug/tdx_emu
 drv_args=(quote_timeout_ms=2000)
-failed=0
-n=0
-
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-	fi
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok $n $1 # SKIP $2"
-}
-
-# Re-number the TAP lines of a sub-test into ours; the rest becomes comments
-import_tap() {
-	local prefix=$1 line rest name=
-
-	while IFS= read -r line; do
-		# kselftest_harness names a skipped test only in its RUN line
-		if [[ "$line" =~ ^#\ +RUN\ +([^ ]+)\ \.\.\.$ ]]; then
-			name=${BASH_REMATCH[1]}
-		fi
-		if [[ "$line" =~ ^(not\ )?ok\ [0-9]+\ (.*)$ ]]; then
-			rest=${BASH_REMATCH[2]}
-			[[ "$rest" == "# SKIP"* ]] && rest="$name $rest"
-			if [ -n "${BASH_REMATCH[1]}" ]; then
-				result 1 "$prefix$rest"
-			else
-				n=$((n + 1))
-				echo "ok $n $prefix$rest"
-			fi
-		elif [[ "$line" =~ ^1\.\.[0-9]+$ ]] || [[ "$line" == "TAP version"* ]]; then
-			continue
-		else
-			echo "# $line"
-		fi
-	done
-}
-
-loaded() {
-	grep -q "^$1 " /proc/modules
-}
-
-unload() {
-	local m
-
-	for m in "$@"; do
-		loaded "$m" && rmmod "$m"
-	done
-}
 
 cleanup() {
-	local d
-
-	if [ -d "$report" ]; then
-		for d in "$report"/*; do
-			[ -d "$d" ] && rmdir "$d"
-		done
-	fi
+	remove_entries
 	unload tdx_guest tdx_emu tsm
-	if [ -f "$qgs_dir/pid" ]; then
-		kill "$(cat "$qgs_dir/pid")" 2>/dev/null
-		rm -f "$qgs_dir/pid"
-	fi
+	qgs_stop
 }
 trap cleanup EXIT
 
@@ -157,13 +87,7 @@ echo "# on the emulator, completion by interrupt"
 insmod "$emu"
 result $? "load tdx_emu.ko"
 if [ -x "$qgs" ]; then
-	mkdir -p "$qgs_dir"
-	"$qgs" --daemon --pidfile "$qgs_dir/pid" >/tmp/tdx-qgs.log 2>&1
-	for _ in $(seq 50); do
-		[ -S "$qgs_dir/qgs.socket" ] && break
-		sleep 0.1
-	done
-	[ -S "$qgs_dir/qgs.socket" ]
+	qgs_start
 	result $? "tdx-qgs is up"
 else
 	skip "tdx-qgs is up" "tdx-qgs is not built: quote cases skip"

@@ -16,43 +16,20 @@
 set -u
 
 top=${COCO_TOP:-$(cd "$(dirname "$0")/../../../.." && pwd)}
-core=$MODDIR/drivers/virt/coco/tsm/tsm.ko
-provider=$MODDIR/tools/testing/selftests/tsm/tsm_test_provider.ko
-emu=$MODDIR/tools/testing/tdx-emu/tdx_emu.ko
-drv=$MODDIR/drivers/virt/coco/tdx-guest/tdx-guest.ko
+. "$top/tools/testing/selftests/lib/suite-lib.sh"
+provider=$test_provider
 tool=${TOOLSDIR:-/nonexistent}/tsm-report
 [ -f "$tool" ] || tool=$top/tools/tsm-report/tsm-report
-qgs=${TOOLSDIR:-/nonexistent}/tdx-qgs
 tdxq=${TOOLSDIR:-/nonexistent}/tdx-quote
-qgs_dir=/run/tdx-qgs
 qgs_state=/var/lib/tdx-qgs
-report=/sys/kernel/config/tsm/report
 params=/sys/module/tsm_test_provider/parameters
-emu_dbg=/sys/kernel/debug/tdx_emu
 work=$(mktemp -d)
 shells=(dash "busybox sh")
-failed=0
-n=0
 
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-		[ -s "$work/stderr" ] && sed 's/^/#   stderr: /' "$work/stderr"
-		echo "#   exit status ${rc:-?}"
-	fi
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok $n $1 # SKIP $2"
-}
-
-loaded() {
-	grep -q "^$1 " /proc/modules
+# after a failing line: what the tool said, and its status
+tap_diag() {
+	[ -s "$work/stderr" ] && sed 's/^/#   stderr: /' "$work/stderr"
+	echo "#   exit status ${rc:-?}"
 }
 
 # Entries anybody left in configfs (ours are hidden: .tsm-report.*)
@@ -61,24 +38,10 @@ leftovers() {
 	find "$report" -mindepth 1 -maxdepth 1 -type d | sed "s|$report/||"
 }
 
-stop_qgs() {
-	if [ -f "$qgs_dir/pid" ]; then
-		kill "$(cat "$qgs_dir/pid")" 2>/dev/null
-		rm -f "$qgs_dir/pid"
-		sleep 0.2
-	fi
-}
-
 cleanup() {
-	local d
-
-	stop_qgs
-	for d in $(leftovers); do
-		rmdir "$report/$d"
-	done
-	for m in tdx_guest tdx_emu tsm_test_provider tsm; do
-		loaded $m && rmmod $m
-	done
+	qgs_stop
+	remove_entries
+	unload tdx_guest tdx_emu tsm_test_provider tsm
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -308,7 +271,7 @@ else
 	done
 
 	# The kernel's answers, once per shell is enough: dash
-	stop_qgs
+	qgs_stop
 	run dash --nonce-hex "$nonce64"
 	expect 9 "tdx_guest: no quoting service: exit 9" 'ECONNREFUSED'
 

@@ -20,7 +20,7 @@
 set -u
 
 here=$(dirname "$(readlink -f "$0")")
-. "$here/suite-lib.sh"
+. "$here/../lib/suite-lib.sh"
 
 stress_s=${TSM_STRESS_SECONDS:-20}
 nquotes=${TSM_QUOTES:-10000}

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
-# Shell helpers of the tsm-stress and tdx-hostile VM suites (sourced).
-# Set before sourcing: nothing. Provides TAP numbering, module helpers,
-# the quoting service, and the C helpers' location.
+# Shell helpers of the VM suites (sourced by bash): TAP (tools/testing/
+# lib/tap.sh), the paths of our modules and tools, loading and unloading,
+# the quoting service, memory checks, and the C helpers' location.
 
 core=$MODDIR/drivers/virt/coco/tsm/tsm.ko
 test_provider=$MODDIR/tools/testing/selftests/tsm/tsm_test_provider.ko
@@ -13,36 +14,7 @@ qgs_dir=/run/tdx-qgs
 report=/sys/kernel/config/tsm/report
 emu_dbg=/sys/kernel/debug/tdx_emu
 drv_dbg=/sys/kernel/debug/tdx_guest
-failed=0
-n=0
-
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-	fi
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok $n $1 # SKIP $2"
-}
-
-# import_tap PREFIX: number the 'ok - X' / 'not ok - X' lines of a helper
-import_tap() {
-	local line
-
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) result 0 "$1${line#ok - }" ;;
-		"not ok - "*) result 1 "$1${line#not ok - }" ;;
-		*) echo "$line" ;;
-		esac
-	done
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../../lib/tap.sh"
 
 # run_tap PREFIX CMD...: a helper printing 'ok - X' lines; its exit status
 # counts too when it failed without saying which case
@@ -53,7 +25,7 @@ run_tap() {
 	out=$("$@" 2>&1)
 	rc=$?
 	import_tap "$prefix" <<<"$out"
-	if [ $rc -ne 0 ] && ! grep -q '^not ok - ' <<<"$out"; then
+	if [ $rc -ne 0 ] && ! grep -q '^not ok ' <<<"$out"; then
 		result 1 "$prefix$(basename "$1") exited with $rc"
 	fi
 }
@@ -137,7 +109,7 @@ kmemleak_ours() {
 	sleep 6
 	echo scan >$k
 	if grep -Eq 'tsm|tdx' $k; then
-		sed 's/^/# /' $k | head -n 40
+		sed -n '1,40s/^/# /p' $k
 		return 1
 	fi
 	return 0
