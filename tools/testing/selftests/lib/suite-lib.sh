@@ -115,8 +115,11 @@ kmemleak_ours() {
 	return 0
 }
 
+# mount_fs: configfs, debugfs and the /dev/fd that bats' process
+# substitutions need
 mount_fs() {
 	modprobe configfs 2>/dev/null
+	[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 	mountpoint -q /sys/kernel/config ||
 		mount -t configfs configfs /sys/kernel/config
 	mountpoint -q /sys/kernel/debug ||

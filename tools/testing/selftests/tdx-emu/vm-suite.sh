@@ -20,12 +20,11 @@ PARAMS=/sys/module/tdx_emu/parameters
 WORK=$(mktemp -d)
 NO_QGS=$WORK/no-qgs.socket
 
-n=0
-failed=0
 loaded=0
 
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+. "$(dirname "${BASH_SOURCE[0]}")/../../lib/tap.sh"
+ok() { result 0 "$*"; }
+not_ok() { result 1 "$*"; }
 diag() { echo "# $*"; }
 # check NAME CMD...: one TAP line for a command's success
 check() {

@@ -63,14 +63,7 @@ mode_is() {
 	[ "$(cat $sysfs/completion_mode 2>/dev/null)" = "$1" ]
 }
 
-# bats needs /dev/fd for its process substitutions
-[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
-
-modprobe configfs 2>/dev/null
-mountpoint -q /sys/kernel/config ||
-	mount -t configfs configfs /sys/kernel/config
-mountpoint -q /sys/kernel/debug ||
-	mount -t debugfs debugfs /sys/kernel/debug
+mount_fs
 
 echo "# without the emulator"
 insmod "$core"

@@ -90,11 +90,7 @@ setp() { # setp PARAM VALUE
 	echo "$2" >"$params/$1"
 }
 
-modprobe configfs 2>/dev/null
-mountpoint -q /sys/kernel/config ||
-	mount -t configfs configfs /sys/kernel/config
-mountpoint -q /sys/kernel/debug ||
-	mount -t debugfs debugfs /sys/kernel/debug
+mount_fs
 echo "# tool: $tool"
 
 head -c 64 /dev/urandom >"$work/nonce64"

@@ -20,11 +20,7 @@ cleanup() {
 	unload tsm_test_provider tsm_test_coexist tsm
 }
 
-modprobe configfs 2>/dev/null
-# bats uses process substitution
-[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
-mountpoint -q /sys/kernel/config ||
-	mount -t configfs configfs /sys/kernel/config
+mount_fs
 
 echo "# coexistence with another \"tsm\" configfs subsystem"
 insmod "$coexist"
