@@ -28,11 +28,27 @@ teardown_file() {
 
 wait_for() {
 	local i
-	for i in $(seq 100); do
+	for i in $(seq 200); do
 		[ -S "$1" ] && return 0
 		sleep 0.05
 	done
 	return 1
+}
+
+# mac_server NAME FILE: a server on $W/NAME.sock handing reports to FILE
+# for their MAC check, logging to $W/NAME.log. Its own socket, and its
+# predecessor waited for in stop_server: a server still exiting could
+# otherwise answer, or hold the socket, in place of the new one.
+mac_server() {
+	"$OUT/tdx-qgs" --socket "$W/$1.sock" --state-dir "$STATE" \
+		--verify-report "$2" 2>"$W/$1.log" 3>&- &
+	SERVER_PID=$!
+	wait_for "$W/$1.sock"
+}
+
+stop_server() {
+	kill "$SERVER_PID"
+	wait "$SERVER_PID" || true
 }
 
 client() {
@@ -279,39 +295,34 @@ print(round(time.time() - t))' "$SOCK"
 }
 
 @test "service: MAC check errors (missing or failing verify_report) give 0x12001" {
-	"$OUT/tdx-qgs" --socket "$W/m.sock" --state-dir "$STATE" \
-		--verify-report "$W/nonexistent" --pidfile "$W/m.pid" 2>"$W/m.log" 3>&- &
-	wait_for "$W/m.sock"
-	run "$OUT/qgs-client" --socket "$W/m.sock" "$W/report.bin" "$W/q.dat"
-	kill "$(cat "$W/m.pid")"
+	mac_server m1 "$W/nonexistent"
+	run "$OUT/qgs-client" --socket "$W/m1.sock" "$W/report.bin" "$W/q.dat"
+	stop_server
 	[ "$status" -eq 1 ]
 	[[ "$output" == *0x12001* ]]
-	"$OUT/tdx-qgs" --socket "$W/m.sock" --state-dir "$STATE" \
-		--verify-report /dev/full --pidfile "$W/m.pid" 2>"$W/m.log" 3>&- &
-	wait_for "$W/m.sock"
-	run "$OUT/qgs-client" --socket "$W/m.sock" "$W/report.bin" "$W/q.dat"
-	kill "$(cat "$W/m.pid")"
+	mac_server m2 /dev/full
+	run "$OUT/qgs-client" --socket "$W/m2.sock" "$W/report.bin" "$W/q.dat"
+	stop_server
 	[ "$status" -eq 1 ]
-	grep -q "No space left" "$W/m.log"
+	grep -q "No space left" "$W/m2.log"
 	# a file that takes the 1024 bytes stands in for an accepting emulator
 	: >"$W/accepting"
-	"$OUT/tdx-qgs" --socket "$W/m.sock" --state-dir "$STATE" \
-		--verify-report "$W/accepting" --pidfile "$W/m.pid" 2>"$W/m.log" 3>&- &
-	wait_for "$W/m.sock"
-	run "$OUT/qgs-client" --socket "$W/m.sock" "$W/report.bin" "$W/q.dat"
-	kill "$(cat "$W/m.pid")"
+	mac_server m3 "$W/accepting"
+	run "$OUT/qgs-client" --socket "$W/m3.sock" "$W/report.bin" "$W/q.dat"
+	stop_server
 	[ "$status" -eq 0 ]
 	cmp -n 1024 "$W/accepting" "$W/report.bin"
 }
 
 @test "service: --delay-ms gives a fixed service time" {
 	"$OUT/tdx-qgs" --socket "$W/d.sock" --state-dir "$STATE" \
-		--no-report-check --delay-ms 700 --pidfile "$W/d.pid" 2>"$W/d.log" 3>&- &
+		--no-report-check --delay-ms 700 2>"$W/d.log" 3>&- &
+	SERVER_PID=$!
 	wait_for "$W/d.sock"
 	start=$(date +%s%N)
 	"$OUT/qgs-client" --socket "$W/d.sock" "$W/report.bin" "$W/q.dat"
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
-	kill "$(cat "$W/d.pid")"
+	stop_server
 	echo "took $ms ms"
 	[ "$ms" -ge 700 ] && [ "$ms" -lt 3000 ]
 }
