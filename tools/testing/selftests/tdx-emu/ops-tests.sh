@@ -273,7 +273,8 @@ wait_idle
 wrs $DBG/rewrite_after_complete 1 >/dev/null
 call get_quote 2000 >/dev/null
 wait_done
-sleep 0.3
+# the emulator rewrites the data after the status, then lets the buffer go
+wait_idle
 expect_eq "rewrite_after_complete: data overwritten with 0xa5" \
 	"$(xxd -p $T/quote_data | tr -d '\n')" \
 	"$(printf 'a5%.0s' $(seq 5000))"

@@ -279,7 +279,11 @@ else
 	expect 7 "tdx_guest: host still owns the buffer: exit 7 (EBUSY)" 'EBUSY'
 	echo 0 >"$emu_dbg/never_complete"
 	echo 1 >"$emu_dbg/complete_held"
-	sleep 0.5
+	# the held request still goes to the quoting service: wait for it
+	for _ in $(seq 300); do
+		[ "$(cat "$emu_dbg/quotes_in_flight")" = 0 ] && break
+		sleep 0.1
+	done
 	run dash --nonce-hex "$nonce64" --out "$work/quote"
 	expect 0 "tdx_guest: quotes again once the host let go"
 fi
