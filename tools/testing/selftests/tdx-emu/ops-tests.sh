@@ -23,7 +23,9 @@ VECTOR=247
 
 # call FILE ARGS: one call of a primitive; prints its status
 call() {
-	printf '%s' "$2" >"$T/$1" && cat "$T/status"
+	local st
+
+	printf '%s' "$2" >"$T/$1" && read -r st <"$T/status" && echo "$st"
 }
 
 # plt CPU: platform interrupts CPU has taken
@@ -107,20 +109,20 @@ expect_eq "vector 31: INVALID_OPERAND" \
 	"$(call setup_event_notify 31)" $VM_INVALID
 expect_eq "vector 256: INVALID_OPERAND" \
 	"$(call setup_event_notify 256)" $VM_INVALID
-expect_eq "a refused vector is not recorded" "$(cat $DBG/event_vector)" -1
+expect_eq "a refused vector is not recorded" "$(<$DBG/event_vector)" -1
 wrs $DBG/refuse_event_notify 1 >/dev/null
 expect_eq "refuse_event_notify: SUBFUNC_UNSUPPORTED" \
 	"$(call setup_event_notify $VECTOR)" $VM_UNSUPPORTED
 wrs $DBG/refuse_event_notify 0 >/dev/null
-expect_eq "still not recorded" "$(cat $DBG/event_cpu)" -1
+expect_eq "still not recorded" "$(<$DBG/event_cpu)" -1
 expect_eq "vector $VECTOR on CPU $CPU" \
 	"$(taskset -c $CPU bash -c "printf $VECTOR >$T/setup_event_notify" &&
 		cat $T/status)" $ST_SUCCESS
-expect_eq "event_vector records the vector" "$(cat $DBG/event_vector)" $VECTOR
-expect_eq "event_cpu records the calling CPU" "$(cat $DBG/event_cpu)" $CPU
+expect_eq "event_vector records the vector" "$(<$DBG/event_vector)" $VECTOR
+expect_eq "event_cpu records the calling CPU" "$(<$DBG/event_cpu)" $CPU
 before=$(plt $CPU)
 expect_eq "spurious_irq 200" "$(wrs $DBG/spurious_irq 200)" ok
-expect_eq "irqs_raised counts them" "$(cat $DBG/irqs_raised)" 200
+expect_eq "irqs_raised counts them" "$(<$DBG/irqs_raised)" 200
 # Back-to-back IPIs of one vector coalesce in the target's APIC (one can be
 # pending while one is in service), as on hardware: count, don't equate.
 got=$(($(plt $CPU) - before))
@@ -140,25 +142,25 @@ expect_eq "GetQuote version 2: INVALID_OPERAND" \
 	"$(call get_quote '2000 0 2')" $VM_INVALID
 expect_eq "GetQuote in_len 1000: INVALID_OPERAND" \
 	"$(call get_quote '2000 0 1 3e8')" $VM_INVALID
-expect_eq "refused requests are not counted" "$(cat $DBG/quote_requests)" 0
+expect_eq "refused requests are not counted" "$(<$DBG/quote_requests)" 0
 
 # --- no quoting service --------------------------------------------------
 
-irqs=$(cat $DBG/irqs_raised)
+irqs=$(<$DBG/irqs_raised)
 expect_eq "GetQuote with no service is accepted" \
 	"$(call get_quote 2000)" $ST_SUCCESS
 check "it completes" wait_done
-expect_eq "status SERVICE_UNAVAILABLE, out_len 0" "$(cat $T/quote)" \
+expect_eq "status SERVICE_UNAVAILABLE, out_len 0" "$(<$T/quote)" \
 	"$ST_UNAVAILABLE 0"
-expect_eq "with an interrupt" "$(cat $DBG/irqs_raised)" $((irqs + 1))
+expect_eq "with an interrupt" "$(<$DBG/irqs_raised)" $((irqs + 1))
 wrs $DBG/sync_unavailable 1 >/dev/null
 expect_eq "sync_unavailable: accepted" "$(call get_quote 2000)" $ST_SUCCESS
 expect_eq "sync_unavailable: SERVICE_UNAVAILABLE before the call returns" \
-	"$(cat $T/quote)" "$ST_UNAVAILABLE 0"
+	"$(<$T/quote)" "$ST_UNAVAILABLE 0"
 sleep 0.2
-expect_eq "sync_unavailable: no interrupt" "$(cat $DBG/irqs_raised)" $((irqs + 1))
+expect_eq "sync_unavailable: no interrupt" "$(<$DBG/irqs_raised)" $((irqs + 1))
 wrs $DBG/sync_unavailable 0 >/dev/null
-expect_eq "quote_requests counts accepted calls" "$(cat $DBG/quote_requests)" 2
+expect_eq "quote_requests counts accepted calls" "$(<$DBG/quote_requests)" 2
 
 # --- GetQuote end to end with a quoting service --------------------------
 
@@ -173,17 +175,17 @@ for ((i = 0; i < 100; i++)); do
 done
 check "fake quoting service is up" test -e "$WORK/qgs/ready"
 
-irqs=$(cat $DBG/irqs_raised)
+irqs=$(<$DBG/irqs_raised)
 before=$(plt $CPU)
 expect_eq "GetQuote accepted" "$(call get_quote 2000)" $ST_SUCCESS
 check "it completes" wait_done
-expect_eq "status SUCCESS, out_len 5000" "$(cat $T/quote)" "$ST_SUCCESS 5000"
+expect_eq "status SUCCESS, out_len 5000" "$(<$T/quote)" "$ST_SUCCESS 5000"
 expect_eq "the quote is in the buffer" \
 	"$(xxd -p $T/quote_data | tr -d '\n')" "$(quote_hex 5000)"
 expect_eq "the service got a well-formed GET_QUOTE_REQ with the TDREPORT" \
 	"$(tail -n1 "$WORK/qgs/log")" "req-ok $(quote_hex 69 | cut -c11-)"
 check "nothing left in flight" wait_idle
-expect_eq "one interrupt" "$(cat $DBG/irqs_raised)" $((irqs + 1))
+expect_eq "one interrupt" "$(<$DBG/irqs_raised)" $((irqs + 1))
 expect_eq "on the recorded CPU" $(($(plt $CPU) - before)) 1
 
 # at_irq: state of the newest buffer when the interrupt of a delayed
@@ -196,7 +198,7 @@ at_irq() {
 		wait_idle
 		printf $CPU >$T/watch_irq
 		call get_quote 2000 >/dev/null
-		seen=$(cat $T/watch_irq)
+		seen=$(<$T/watch_irq)
 		[ "${seen#late}" = "$seen" ] && break
 		diag "try $try: $seen" >&2
 	done
@@ -209,19 +211,19 @@ expect_eq "QEMU's order: status and out_len final when the interrupt comes" \
 mode ok 8168
 call get_quote 2000 >/dev/null
 wait_done
-expect_eq "a quote filling the buffer exactly" "$(cat $T/quote)" \
+expect_eq "a quote filling the buffer exactly" "$(<$T/quote)" \
 	"$ST_SUCCESS 8168"
 mode ok 8169
 call get_quote 2000 >/dev/null
 wait_done
-expect_eq "a quote one byte too big: ERROR" "$(cat $T/quote)" "$ST_ERROR 0"
+expect_eq "a quote one byte too big: ERROR" "$(<$T/quote)" "$ST_ERROR 0"
 mode ok
 
 for m in error badver badtype badsize selid close short; do
 	mode $m
 	call get_quote 2000 >/dev/null
 	wait_done
-	expect_eq "malformed reply '$m': ERROR, out_len 0" "$(cat $T/quote)" \
+	expect_eq "malformed reply '$m': ERROR, out_len 0" "$(<$T/quote)" \
 		"$ST_ERROR 0"
 done
 mode ok
@@ -229,36 +231,36 @@ mode ok
 wrs $DBG/service_delay_ms 5000 >/dev/null
 call get_quote 2000 >/dev/null
 expect_eq "service_delay_ms: IN_FLIGHT right after the call" \
-	"$(cat $T/quote)" "$IN_FLIGHT 0"
-expect_eq "quotes_in_flight is 1" "$(cat $DBG/quotes_in_flight)" 1
+	"$(<$T/quote)" "$IN_FLIGHT 0"
+expect_eq "quotes_in_flight is 1" "$(<$DBG/quotes_in_flight)" 1
 check "then completes" wait_done
-expect_eq "normally" "$(cat $T/quote)" "$ST_SUCCESS 5000"
+expect_eq "normally" "$(<$T/quote)" "$ST_SUCCESS 5000"
 wrs $DBG/service_delay_ms 0 >/dev/null
 wait_idle
 
 # --- fault knobs ---------------------------------------------------------
 
-irqs=$(cat $DBG/irqs_raised)
+irqs=$(<$DBG/irqs_raised)
 wrs $DBG/drop_irq 1 >/dev/null
 call get_quote 2000 >/dev/null
 wait_done
 sleep 0.1
-expect_eq "drop_irq: completes" "$(cat $T/quote)" "$ST_SUCCESS 5000"
-expect_eq "drop_irq: no interrupt" "$(cat $DBG/irqs_raised)" $irqs
+expect_eq "drop_irq: completes" "$(<$T/quote)" "$ST_SUCCESS 5000"
+expect_eq "drop_irq: no interrupt" "$(<$DBG/irqs_raised)" $irqs
 wrs $DBG/drop_irq 0 >/dev/null
 
 wrs $DBG/force_status 0x8000000000001234 >/dev/null
 wrs $DBG/force_status_enable 1 >/dev/null
 call get_quote 2000 >/dev/null
 wait_done
-expect_eq "force_status" "$(cat $T/quote)" "0x8000000000001234 5000"
+expect_eq "force_status" "$(<$T/quote)" "0x8000000000001234 5000"
 wrs $DBG/force_status_enable 0 >/dev/null
 
 wrs $DBG/force_out_len 1048576 >/dev/null
 wrs $DBG/force_out_len_enable 1 >/dev/null
 call get_quote 2000 >/dev/null
 wait_done
-expect_eq "force_out_len" "$(cat $T/quote)" "$ST_SUCCESS 1048576"
+expect_eq "force_out_len" "$(<$T/quote)" "$ST_SUCCESS 1048576"
 wrs $DBG/force_out_len_enable 0 >/dev/null
 
 wait_idle
@@ -266,7 +268,7 @@ wrs $DBG/irq_before_status 1 >/dev/null
 expect_eq "irq_before_status: interrupt while still IN_FLIGHT" "$(at_irq)" \
 	"$IN_FLIGHT 0"
 check "irq_before_status: status follows" wait_done
-expect_eq "irq_before_status: final state" "$(cat $T/quote)" "$ST_SUCCESS 5000"
+expect_eq "irq_before_status: final state" "$(<$T/quote)" "$ST_SUCCESS 5000"
 wrs $DBG/irq_before_status 0 >/dev/null
 
 wait_idle
@@ -278,7 +280,7 @@ wait_idle
 expect_eq "rewrite_after_complete: data overwritten with 0xa5" \
 	"$(xxd -p $T/quote_data | tr -d '\n')" \
 	"$(printf 'a5%.0s' $(seq 5000))"
-expect_eq "rewrite_after_complete: header kept" "$(cat $T/quote)" \
+expect_eq "rewrite_after_complete: header kept" "$(<$T/quote)" \
 	"$ST_SUCCESS 5000"
 wrs $DBG/rewrite_after_complete 0 >/dev/null
 
@@ -286,12 +288,12 @@ wait_idle
 wrs $DBG/never_complete 1 >/dev/null
 call get_quote 2000 >/dev/null
 sleep 1
-expect_eq "never_complete: held IN_FLIGHT" "$(cat $T/quote)" "$IN_FLIGHT 0"
+expect_eq "never_complete: held IN_FLIGHT" "$(<$T/quote)" "$IN_FLIGHT 0"
 expect_eq "never_complete: counted in flight" \
-	"$(cat $DBG/quotes_in_flight)" 1
+	"$(<$DBG/quotes_in_flight)" 1
 wrs $DBG/complete_held 1 >/dev/null
 check "complete_held: completes" wait_done
-expect_eq "complete_held: normally" "$(cat $T/quote)" "$ST_SUCCESS 5000"
+expect_eq "complete_held: normally" "$(<$T/quote)" "$ST_SUCCESS 5000"
 check "complete_held: nothing in flight" wait_idle
 
 # --- 16 in flight, buffers freed while the host owns them ------------------
@@ -301,7 +303,7 @@ for ((i = 0; i < 16; i++)); do sts="$sts $(call get_quote 2000)"; done
 expect_eq "16 requests accepted" "$(echo $sts | tr ' ' '\n' | sort -u)" \
 	$ST_SUCCESS
 expect_eq "the 17th: RETRY" "$(call get_quote 2000)" $VM_RETRY
-expect_eq "quotes_in_flight is 16" "$(cat $DBG/quotes_in_flight)" 16
+expect_eq "quotes_in_flight is 16" "$(<$DBG/quotes_in_flight)" 16
 expect_eq "the stand-in frees all its buffers" \
 	"$(wrs $T/free_quotes 1)" ok
 wrs $DBG/complete_held 1 >/dev/null
@@ -320,7 +322,7 @@ sleep 0.5
 wrs $DBG/service_delay_ms 600000 >/dev/null
 call get_quote 2000 >/dev/null
 expect_eq "held, waiting, delayed and free requests" \
-	"$(cat $DBG/quotes_in_flight)" 4
+	"$(<$DBG/quotes_in_flight)" 4
 check "stand-in TD unloads (buffers freed)" rmmod tdx_emu_test
 start=$(date +%s%N)
 check "emulator unloads" unload
