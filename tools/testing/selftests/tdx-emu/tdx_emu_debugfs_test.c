@@ -28,6 +28,7 @@
 #include <openssl/evp.h>
 
 #include "kselftest_harness.h"
+#include "../lib/attr_io.h"
 
 #define DBG		"/sys/kernel/debug/tdx_emu"
 #define PARAMS		"/sys/module/tdx_emu/parameters"
@@ -87,50 +88,14 @@ static int emu_unload(void)
 static int dbg_write(const char *name, const void *buf, size_t len)
 {
 	char path[PATH_MAX];
-	ssize_t n;
-	int fd, rc = 0;
 
 	snprintf(path, sizeof(path), DBG "/%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, buf, len);
-	if (n < 0)
-		rc = -errno;
-	else if ((size_t)n != len)
-		rc = -EIO;
-	close(fd);
-	return rc;
+	return attr_write(path, 0, buf, len);
 }
 
 static int dbg_puts(const char *name, const char *s)
 {
 	return dbg_write(name, s, strlen(s));
-}
-
-/* Whole contents of @path: length read, or -errno */
-static ssize_t read_file(const char *path, void *buf, size_t size)
-{
-	size_t got = 0;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (got < size) {
-		n = read(fd, (char *)buf + got, size - got);
-		if (n < 0) {
-			n = -errno;
-			close(fd);
-			return n;
-		}
-		if (!n)
-			break;
-		got += n;
-	}
-	close(fd);
-	return got;
 }
 
 /*
@@ -140,7 +105,7 @@ static ssize_t read_file(const char *path, void *buf, size_t size)
  */
 static const char *text_of(const char *path, char *buf, size_t size)
 {
-	ssize_t n = read_file(path, buf, size - 1);
+	ssize_t n = attr_read(path, buf, size - 1);
 
 	if (n < 0)
 		n = 0;
@@ -247,7 +212,7 @@ static int get_tdreport(const uint8_t reportdata[REPORTDATA_SIZE],
 	rc = dbg_write("tdreport", reportdata, REPORTDATA_SIZE);
 	if (rc)
 		return rc;
-	n = read_file(DBG "/tdreport", report, REPORT_SIZE);
+	n = attr_read(DBG "/tdreport", report, REPORT_SIZE);
 	if (n < 0)
 		return n;
 	return n == REPORT_SIZE ? 0 : -EIO;
@@ -365,7 +330,7 @@ TEST_F(emu, measurement_defaults)
 	EXPECT_STREQ(label_hex("tdx-emu MRSEAM"), dbg_text("mrseam"));
 	EXPECT_STREQ(ZERO_MR_HEX, dbg_text("rtmr3"));
 	/* 96 hex digits and a newline */
-	EXPECT_EQ(MR_HEX + 1, read_file(DBG "/mrowner", raw, sizeof(raw)));
+	EXPECT_EQ(MR_HEX + 1, attr_read(DBG "/mrowner", raw, sizeof(raw)));
 }
 
 TEST_F(emu, mr_writes_and_reads_back)

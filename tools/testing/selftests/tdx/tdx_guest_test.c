@@ -27,6 +27,7 @@
 #include <linux/tdx-guest.h>
 
 #include "kselftest_harness.h"
+#include "../lib/attr_io.h"
 
 #define DEVPATH		"/dev/tdx_guest"
 #define REPORT_DIR	"/sys/kernel/config/tsm/report"
@@ -61,71 +62,14 @@
 
 static int write_str(const char *path, const char *s)
 {
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return n;
-	}
-	/* configfs commits binary attributes at close */
-	if (close(fd))
-		return -errno;
-	return 0;
-}
-
-static int write_bin(const char *path, const void *buf, size_t len)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, buf, len);
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return n;
-	}
-	if (close(fd))
-		return -errno;
-	return n == (ssize_t)len ? 0 : -EIO;
-}
-
-/* Whole-file read; returns the length or -errno */
-static ssize_t read_all(const char *path, void *buf, size_t max)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	while (len < max) {
-		n = read(fd, (char *)buf + len, max - len);
-		if (n < 0) {
-			n = -errno;
-			close(fd);
-			return n;
-		}
-		if (!n)
-			break;
-		len += n;
-	}
-	close(fd);
-	return len;
+	return attr_write(path, 0, s, strlen(s));
 }
 
 static long long read_num(const char *path)
 {
 	char buf[64] = { 0 };
 
-	if (read_all(path, buf, sizeof(buf) - 1) <= 0)
+	if (attr_read(path, buf, sizeof(buf) - 1) <= 0)
 		return LLONG_MIN;
 	return strtoll(buf, NULL, 0);
 }
@@ -154,7 +98,7 @@ static bool interrupt_mode(void)
 {
 	char buf[32] = { 0 };
 
-	read_all(DRV_SYSFS "/completion_mode", buf, sizeof(buf) - 1);
+	attr_read(DRV_SYSFS "/completion_mode", buf, sizeof(buf) - 1);
 	return !strcmp(buf, "interrupt\n");
 }
 
@@ -215,7 +159,7 @@ static bool emu_mr_equals(const char *name, const unsigned char *bin,
 	ssize_t n;
 
 	snprintf(path, sizeof(path), EMU_DIR "/%s", name);
-	n = read_all(path, want, sizeof(want) - 1);
+	n = attr_read(path, want, sizeof(want) - 1);
 	if (n < (ssize_t)(2 * len))
 		return false;
 	hex_encode(bin, len, got);
@@ -390,11 +334,11 @@ static ssize_t get_quote(const char *dir, const void *nonce, size_t nonce_len,
 	int ret;
 
 	entry_path(path, sizeof(path), dir, "inblob");
-	ret = write_bin(path, nonce, nonce_len);
+	ret = attr_write(path, 0, nonce, nonce_len);
 	if (ret)
 		return ret;
 	entry_path(path, sizeof(path), dir, "outblob");
-	return read_all(path, out, max);
+	return attr_read(path, out, max);
 }
 
 TEST_F(report, provider_and_attributes)
@@ -410,7 +354,7 @@ TEST_F(report, provider_and_attributes)
 	unsigned int i;
 
 	entry_path(path, sizeof(path), self->dir, "provider");
-	ASSERT_LT(0, read_all(path, buf, sizeof(buf) - 1));
+	ASSERT_LT(0, attr_read(path, buf, sizeof(buf) - 1));
 	EXPECT_STREQ("tdx_guest\n", buf);
 	for (i = 0; i < ARRAY_SIZE(shown); i++) {
 		entry_path(path, sizeof(path), self->dir, shown[i]);
@@ -471,7 +415,7 @@ TEST_F_TIMEOUT(report, quote_survives_host_rewrite, 60)
 	ASSERT_LE(QUOTE_MIN_SIZE, la);
 	usleep(50000);	/* the host rewrites 10 ms after completing */
 	entry_path(path, sizeof(path), self->dir, "outblob");
-	lb = read_all(path, b, sizeof(b));
+	lb = attr_read(path, b, sizeof(b));
 	/*
 	 * The driver copied the quote out once: later host writes to the
 	 * shared buffer do not reach the outblob. (Whether the copy beat the

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "../lib/attr_io.h"
 
 #define REPORT_DIR	"/sys/kernel/config/tsm/report"
 #define PARAM_DIR	"/sys/module/tsm_test_provider/parameters"
@@ -60,23 +61,10 @@ static char *pathf(char *buf, size_t size, const char *fmt, ...)
 	return buf;
 }
 
-/* Write @len bytes in one write(); 0 or -errno of open()/write(). */
+/* One write() of @len bytes, truncating as a shell's ">" does */
 static int write_attr(const char *path, const void *buf, size_t len)
 {
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_TRUNC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, buf, len);
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return n;
-	}
-	close(fd);
-	return n == (ssize_t)len ? 0 : -EIO;
+	return attr_write(path, O_TRUNC, buf, len);
 }
 
 static int write_str(const char *path, const char *s)
@@ -84,35 +72,10 @@ static int write_str(const char *path, const char *s)
 	return write_attr(path, s, strlen(s));
 }
 
-/* Read a whole attribute; its length or -errno. */
-static ssize_t read_attr(const char *path, void *buf, size_t size)
-{
-	size_t total = 0;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	while (total < size) {
-		n = read(fd, (char *)buf + total, size - total);
-		if (n < 0) {
-			n = -errno;
-			close(fd);
-			return n;
-		}
-		if (!n)
-			break;
-		total += n;
-	}
-	close(fd);
-	return total;
-}
-
 /* Read a text attribute into a NUL-terminated string. */
 static ssize_t read_text(const char *path, char *buf, size_t size)
 {
-	ssize_t n = read_attr(path, buf, size - 1);
+	ssize_t n = attr_read(path, buf, size - 1);
 
 	buf[n < 0 ? 0 : n] = '\0';
 	return n;
@@ -331,8 +294,8 @@ TEST_F(entry, every_store_advances_generation)
 	EXPECT_EQ(6, read_num(ap(self, "generation")));
 
 	/* neither are reads */
-	ASSERT_LT(0, read_attr(ap(self, "outblob"), buf, sizeof(buf)));
-	ASSERT_LT(0, read_attr(ap(self, "auxblob"), buf, sizeof(buf)));
+	ASSERT_LT(0, attr_read(ap(self, "outblob"), buf, sizeof(buf)));
+	ASSERT_LT(0, attr_read(ap(self, "auxblob"), buf, sizeof(buf)));
 	EXPECT_EQ(6, read_num(ap(self, "generation")));
 	EXPECT_EQ(6, read_num(ap(self, "generation")));
 
@@ -367,7 +330,7 @@ TEST_F(entry, inblob_size_limit)
 	 * exactly as with the in-kernel configfs-tsm.
 	 */
 	EXPECT_EQ(2, read_num(ap(self, "generation")));
-	EXPECT_EQ(-EINVAL, read_attr(ap(self, "outblob"), buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, attr_read(ap(self, "outblob"), buf, sizeof(buf)));
 
 	/* several write()s on one fd make one store, at close() */
 	fd = open(ap(self, "inblob"), O_WRONLY);
@@ -387,13 +350,13 @@ TEST_F(entry, read_without_inblob_is_einval)
 		return;
 	char buf[64];
 
-	EXPECT_EQ(-EINVAL, read_attr(ap(self, "outblob"), buf, sizeof(buf)));
-	EXPECT_EQ(-EINVAL, read_attr(ap(self, "auxblob"), buf, sizeof(buf)));
-	EXPECT_EQ(-EINVAL, read_attr(ap(self, "manifestblob"), buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, attr_read(ap(self, "outblob"), buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, attr_read(ap(self, "auxblob"), buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, attr_read(ap(self, "manifestblob"), buf, sizeof(buf)));
 	EXPECT_EQ(0, calls());
 	/* other stores do not make up for the missing inblob */
 	ASSERT_EQ(0, write_str(ap(self, "privlevel"), "1"));
-	EXPECT_EQ(-EINVAL, read_attr(ap(self, "outblob"), buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, attr_read(ap(self, "outblob"), buf, sizeof(buf)));
 	EXPECT_EQ(0, calls());
 }
 
@@ -518,10 +481,10 @@ TEST_F(entry, provider_error_is_not_cached)
 
 	ASSERT_EQ(0, write_str(ap(self, "inblob"), "x"));
 	ASSERT_EQ(0, set_param("fail_errno", EIO));
-	EXPECT_EQ(-EIO, read_attr(ap(self, "outblob"), buf, sizeof(buf)));
+	EXPECT_EQ(-EIO, attr_read(ap(self, "outblob"), buf, sizeof(buf)));
 	EXPECT_EQ(1, calls());
 	ASSERT_EQ(0, set_param("fail_errno", EBUSY));
-	EXPECT_EQ(-EBUSY, read_attr(ap(self, "auxblob"), buf, sizeof(buf)));
+	EXPECT_EQ(-EBUSY, attr_read(ap(self, "auxblob"), buf, sizeof(buf)));
 	EXPECT_EQ(2, calls());
 	EXPECT_EQ(1, read_num(ap(self, "generation")));
 
@@ -542,12 +505,12 @@ TEST_F_TIMEOUT(entry, outblob_size_limit, 120)
 	ASSERT_NE(NULL, buf);
 	ASSERT_EQ(0, write_str(ap(self, "inblob"), "big"));
 	ASSERT_EQ(0, set_param("outblob_size", OUTBLOB_MAX));
-	EXPECT_EQ(OUTBLOB_MAX, read_attr(ap(self, "outblob"), buf, size));
+	EXPECT_EQ(OUTBLOB_MAX, attr_read(ap(self, "outblob"), buf, size));
 	EXPECT_EQ(0, strncmp(buf, "provider=tsm_test\ncall=1\n", 25));
 
 	ASSERT_EQ(0, write_str(ap(self, "inblob"), "bigger"));
 	ASSERT_EQ(0, set_param("outblob_size", OUTBLOB_MAX + 1));
-	EXPECT_EQ(-EFBIG, read_attr(ap(self, "outblob"), buf, size));
+	EXPECT_EQ(-EFBIG, attr_read(ap(self, "outblob"), buf, size));
 	free(buf);
 }
 
@@ -660,7 +623,7 @@ static void *reader_fn(void *arg)
 	long n = 0;
 
 	for (int i = 0; i < WRITES; i++)
-		if (read_attr(path, buf, sizeof(buf)) > 0)
+		if (attr_read(path, buf, sizeof(buf)) > 0)
 			n++;
 	return (void *)n;
 }
@@ -768,8 +731,8 @@ TEST_F(entry, empty_blobs_are_cached_too)
 	EXPECT_EQ(1, calls());
 
 	ASSERT_EQ(0, set_param("delay_ms", 0));
-	EXPECT_EQ(0, read_attr(ap(self, "auxblob"), buf, sizeof(buf)));
-	EXPECT_LT(0, read_attr(ap(self, "outblob"), buf, sizeof(buf)));
+	EXPECT_EQ(0, attr_read(ap(self, "auxblob"), buf, sizeof(buf)));
+	EXPECT_LT(0, attr_read(ap(self, "outblob"), buf, sizeof(buf)));
 	EXPECT_EQ(1, calls());
 }
 
@@ -892,7 +855,7 @@ static pid_t spawn_reader(const char *path)
 	if (!pid) {
 		char buf[4096];
 
-		_exit(read_attr(path, buf, sizeof(buf)) > 0 ? 0 : 1);
+		_exit(attr_read(path, buf, sizeof(buf)) > 0 ? 0 : 1);
 	}
 	return pid;
 }
@@ -971,7 +934,7 @@ TEST_F_TIMEOUT(entry, mkdir_rmdir_cycles, 300)
 			pathf(path, sizeof(path), "%s/service_provider", dir);
 			failures += !!write_str(path, "svsm");
 			pathf(path, sizeof(path), "%s/outblob", dir);
-			failures += read_attr(path, buf, sizeof(buf)) <= 0;
+			failures += attr_read(path, buf, sizeof(buf)) <= 0;
 		}
 		failures += !!rmdir(dir);
 	}
