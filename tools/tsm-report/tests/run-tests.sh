@@ -286,8 +286,9 @@ for sh in dash "bash --posix"; do
 	run "$sh" --nonce-hex 00 --timeout 1
 	took=$(($(date +%s) - start))
 	expect 6 "$p --timeout 1 on a stuck read exits 6" '--timeout'
-	[ $took -le 4 ]
-	result $? "$p --timeout 1 returns within 4 s (took $took s)"
+	# well under the 10 s read, with room for a host busy with VMs
+	[ $took -le 6 ]
+	result $? "$p --timeout 1 returns within 6 s (took $took s)"
 
 	reset_tree
 	export FAKE_READ_SLEEP=17.3
@@ -303,7 +304,7 @@ for sh in dash "bash --posix"; do
 	rc=$?
 	: >"$work/stderr"
 	expect 143 "$p SIGTERM while blocked: exit 143, entry removed"
-	for _ in $(seq 20); do
+	for _ in $(seq 50); do
 		pgrep -f "sleep 17.3" >/dev/null || break
 		sleep 0.1
 	done
