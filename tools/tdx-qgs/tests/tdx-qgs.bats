@@ -13,9 +13,7 @@ setup_file() {
 	export T="${TDX_QUOTES:-$(cd "$BATS_TEST_DIRNAME/../../testing/testdata/tdx-quotes" && pwd)}"
 	export W="$BATS_FILE_TMPDIR"
 	export SOCK="$W/qgs.sock" STATE="$W/state"
-	"$OUT/tdx-qgs" --socket "$SOCK" --state-dir "$STATE" \
-		--no-report-check --pidfile "$W/qgs.pid" 2>"$W/qgs.log" 3>&- &
-	wait_for "$SOCK"
+	start_server qgs --no-report-check --pidfile "$W/qgs.pid"
 	"$OUT/mk-tdreport" "$NONCE" "$W/report.bin"
 	"$OUT/qgs-client" --socket "$SOCK" "$W/report.bin" "$W/quote.dat"
 }
@@ -35,15 +33,19 @@ wait_for() {
 	return 1
 }
 
-# mac_server NAME FILE: a server on $W/NAME.sock handing reports to FILE
-# for their MAC check, logging to $W/NAME.log. Its own socket, and its
-# predecessor waited for in stop_server: a server still exiting could
-# otherwise answer, or hold the socket, in place of the new one.
-mac_server() {
-	"$OUT/tdx-qgs" --socket "$W/$1.sock" --state-dir "$STATE" \
-		--verify-report "$2" 2>"$W/$1.log" 3>&- &
+# start_server NAME [tdx-qgs options]: a server of its own on $W/NAME.sock,
+# logging to $W/NAME.log, its pid in SERVER_PID. Never reuse a NAME: a
+# server still exiting could answer, or hold the socket, in place of the
+# new one. stop_server waits for it to be gone.
+start_server() {
+	local name=$1
+
+	shift
+	# fd 3 closed: a server left behind must not keep bats waiting
+	"$OUT/tdx-qgs" --socket "$W/$name.sock" --state-dir "$STATE" "$@" \
+		2>"$W/$name.log" 3>&- &
 	SERVER_PID=$!
-	wait_for "$W/$1.sock"
+	wait_for "$W/$name.sock"
 }
 
 stop_server() {
@@ -271,14 +273,10 @@ print(round(time.time() - t))' "$SOCK"
 
 @test "service: restart reuses the state; quotes verify with the old root" {
 	cp "$STATE/root-ca.pem" "$W/root-before.pem"
-	# fd 3 closed: a server left behind must not keep bats waiting
-	"$OUT/tdx-qgs" --socket "$W/b.sock" --state-dir "$STATE" \
-		--no-report-check --pidfile "$W/b.pid" 2>"$W/b.log" 3>&- &
-	local bpid=$!
-	wait_for "$W/b.sock"
+	start_server b --no-report-check
 	"$OUT/qgs-client" --socket "$W/b.sock" "$W/report.bin" "$W/qb.dat"
-	kill "$bpid"
-	wait "$bpid"
+	kill "$SERVER_PID"
+	wait "$SERVER_PID"
 	cmp "$STATE/root-ca.pem" "$W/root-before.pem"
 	"$OUT/tdx-quote" verify --root "$W/root-before.pem" "$W/qb.dat"
 }
@@ -295,19 +293,19 @@ print(round(time.time() - t))' "$SOCK"
 }
 
 @test "service: MAC check errors (missing or failing verify_report) give 0x12001" {
-	mac_server m1 "$W/nonexistent"
+	start_server m1 --verify-report "$W/nonexistent"
 	run "$OUT/qgs-client" --socket "$W/m1.sock" "$W/report.bin" "$W/q.dat"
 	stop_server
 	[ "$status" -eq 1 ]
 	[[ "$output" == *0x12001* ]]
-	mac_server m2 /dev/full
+	start_server m2 --verify-report /dev/full
 	run "$OUT/qgs-client" --socket "$W/m2.sock" "$W/report.bin" "$W/q.dat"
 	stop_server
 	[ "$status" -eq 1 ]
 	grep -q "No space left" "$W/m2.log"
 	# a file that takes the 1024 bytes stands in for an accepting emulator
 	: >"$W/accepting"
-	mac_server m3 "$W/accepting"
+	start_server m3 --verify-report "$W/accepting"
 	run "$OUT/qgs-client" --socket "$W/m3.sock" "$W/report.bin" "$W/q.dat"
 	stop_server
 	[ "$status" -eq 0 ]
@@ -315,10 +313,7 @@ print(round(time.time() - t))' "$SOCK"
 }
 
 @test "service: --delay-ms gives a fixed service time" {
-	"$OUT/tdx-qgs" --socket "$W/d.sock" --state-dir "$STATE" \
-		--no-report-check --delay-ms 700 2>"$W/d.log" 3>&- &
-	SERVER_PID=$!
-	wait_for "$W/d.sock"
+	start_server d --no-report-check --delay-ms 700
 	start=$(date +%s%N)
 	"$OUT/qgs-client" --socket "$W/d.sock" "$W/report.bin" "$W/q.dat"
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -342,13 +337,10 @@ print(round(time.time() - t))' "$SOCK"
 }
 
 @test "service: SIGTERM exits 0 and removes the socket" {
-	"$OUT/tdx-qgs" --socket "$W/y.sock" --state-dir "$STATE" \
-		--no-report-check 2>"$W/y.log" 3>&- &
-	pid=$!
-	wait_for "$W/y.sock"
-	kill -TERM "$pid"
+	start_server y --no-report-check
+	kill -TERM "$SERVER_PID"
 	rc=0
-	wait "$pid" || rc=$?
+	wait "$SERVER_PID" || rc=$?
 	[ "$rc" -eq 0 ]
 	[ ! -e "$W/y.sock" ]
 	grep -q stopping "$W/y.log"
