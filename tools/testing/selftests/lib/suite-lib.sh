@@ -89,6 +89,18 @@ qgs_stop() {
 	rm -f "$qgs_dir/pid" "$qgs_dir/qgs.socket"
 }
 
+# wait_host_idle [SEC]: wait up to SEC (10) seconds for the emulator to own
+# no request buffer; it lets one go only after its last write into it
+wait_host_idle() {
+	local i v
+
+	for ((i = 0; i < ${1:-10} * 10; i++)); do
+		read -r v <"$emu_dbg/quotes_in_flight" && [ "$v" = 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # The kernel's unreclaimable slab, in kB
 slab_kb() {
 	sed -n 's/^SUnreclaim: *\([0-9]*\) kB/\1/p' /proc/meminfo

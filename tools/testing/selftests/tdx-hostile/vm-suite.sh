@@ -54,14 +54,6 @@ reset_knobs() {
 	done
 }
 
-wait_host_idle() {
-	for _ in $(seq 100); do
-		[ "$(cat $emu_dbg/quotes_in_flight)" = 0 ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # request: one request on entry "m"; sets err ms len rd tail stable
 request() {
 	read -r err ms len rd tail stable < <("$req" m)

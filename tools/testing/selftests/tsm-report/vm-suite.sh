@@ -280,10 +280,7 @@ else
 	echo 0 >"$emu_dbg/never_complete"
 	echo 1 >"$emu_dbg/complete_held"
 	# the held request still goes to the quoting service: wait for it
-	for _ in $(seq 300); do
-		[ "$(cat "$emu_dbg/quotes_in_flight")" = 0 ] && break
-		sleep 0.1
-	done
+	wait_host_idle 30
 	run dash --nonce-hex "$nonce64" --out "$work/quote"
 	expect 0 "tdx_guest: quotes again once the host let go"
 fi

@@ -120,10 +120,7 @@ else
 	result $? "tdx_guest: SIGKILLed readers of a never-completing quote exit within 1 s"
 	echo 0 >$emu_dbg/never_complete
 	echo 1 >$emu_dbg/complete_held
-	for _ in $(seq 100); do
-		[ "$(cat $emu_dbg/quotes_in_flight)" = 0 ] && break
-		sleep 0.1
-	done
+	wait_host_idle
 	"$quotes" -c 1 -n after-kill
 	result $? "tdx_guest: a quote succeeds once the host completed the held request"
 
