@@ -39,12 +39,33 @@ debug_key() {
 }
 debug_dir() { echo "$COCO_CACHE/debug/$(source_version)-$(debug_key)"; }
 
-# KDIR and the guest kernel for a lane (stock or debug).
+# The extra kernel lines (scripts/deps-kernels): the ABI resolved on the
+# first run, and where the lane's image, modules and headers are.
+k612_abi() { cat "$COCO_CACHE/k612/abi" 2>/dev/null; }
+k612_root() { echo "$COCO_CACHE/k612/$(k612_abi)"; }
+k7_abi() { cat "$COCO_CACHE/k7/abi" 2>/dev/null; }
+k7_root() { echo "$COCO_CACHE/k7/root"; }
+
+# lane_abi LANE: the kernel release the lane boots (empty for debug)
+lane_abi() {
+	case $1 in
+	stock) stock_abi ;;
+	k612) k612_abi ;;
+	k7) k7_abi ;;
+	kver:*) echo "${1#kver:}" ;;
+	esac
+}
+
+# KDIR of a lane: stock, debug, k612, k7 (a path inside k7_root), or
+# kver:RELEASE for installed headers
 lane_kdir() {
 	case $1 in
 	stock) stock_kdir ;;
 	debug) echo "$(debug_dir)/build" ;;
-	*) die "unknown lane '$1' (stock or debug)" ;;
+	k612) echo "$(k612_root)/usr/src/linux-headers-$(k612_abi)" ;;
+	k7) echo "$(k7_root)/usr/src/linux-headers-$(k7_abi)" ;;
+	kver:*) echo "/usr/src/linux-headers-${1#kver:}" ;;
+	*) die "unknown lane '$1' (stock, debug, k612, k7 or kver:RELEASE)" ;;
 	esac
 }
 

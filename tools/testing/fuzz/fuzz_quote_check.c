@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/tdx-abi.h>
+#include <coco-tsm/tdx-abi.h>
 
 #include "../../../drivers/virt/coco/tdx-guest/tdx-quote-check.h"
 

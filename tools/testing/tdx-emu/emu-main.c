@@ -4,7 +4,7 @@
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
-#include <linux/tdx-platform.h>
+#include <coco-tsm/tdx-platform.h>
 
 #include "emu.h"
 

@@ -18,7 +18,7 @@
 #include <linux/un.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
-#include <asm/unaligned.h>
+#include <coco-tsm/kcompat.h>
 
 #include "emu.h"
 
@@ -137,8 +137,8 @@ static int tdx_emu_qgs_connect(struct tdx_emu_qgs_conn *conn)
 	list_add(&conn->node, &tdx_emu_qgs_conns);
 	mutex_unlock(&tdx_emu_qgs_lock);
 
-	rc = kernel_connect(conn->sock, (struct sockaddr *)&addr,
-			    offsetof(struct sockaddr_un, sun_path) + len + 1, 0);
+	rc = coco_kernel_connect(conn->sock, &addr,
+				 offsetof(struct sockaddr_un, sun_path) + len + 1, 0);
 	if (rc) {
 		pr_debug("no quoting service at %s: %d\n", addr.sun_path, rc);
 		tdx_emu_qgs_close(conn);

@@ -22,7 +22,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <linux/tdx-abi.h>
+#include <coco-tsm/tdx-abi.h>
 #include <linux/workqueue.h>
 #include <asm/apic.h>
 

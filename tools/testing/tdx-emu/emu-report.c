@@ -14,10 +14,10 @@
 #include <linux/rwsem.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/tdx-abi.h>
-#include <linux/tdx-platform.h>
 #include <linux/uaccess.h>
-#include <asm/unaligned.h>
+#include <coco-tsm/kcompat.h>
+#include <coco-tsm/tdx-abi.h>
+#include <coco-tsm/tdx-platform.h>
 
 #include "emu.h"
 
@@ -518,7 +518,6 @@ static const struct file_operations tdx_emu_rtmr_extend_fops = {
 	.owner	= THIS_MODULE,
 	.open	= nonseekable_open,
 	.write	= tdx_emu_rtmr_extend_write,
-	.llseek	= no_llseek,
 };
 
 /* debugfs: verify_report, one 1024-byte TDREPORT per write */
@@ -546,7 +545,6 @@ static const struct file_operations tdx_emu_verify_report_fops = {
 	.owner	= THIS_MODULE,
 	.open	= nonseekable_open,
 	.write	= tdx_emu_verify_report_write,
-	.llseek	= no_llseek,
 };
 
 /**

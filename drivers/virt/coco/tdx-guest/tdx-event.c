@@ -14,6 +14,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -65,7 +66,7 @@ struct tdx_event_setup {
 	u64 status;		/* TDVMCALL status of the registration */
 };
 
-/* Runs pinned on the CPU the VMM is to interrupt, see work_on_cpu_safe() */
+/* Runs pinned on the CPU the VMM is to interrupt, see tdx_event_on_cpu() */
 static long tdx_event_setup_on_cpu(void *arg)
 {
 	struct tdx_event_setup *setup = arg;
@@ -88,6 +89,21 @@ static long tdx_event_setup_on_cpu(void *arg)
 	tg->event_vector = vector;
 	setup->status = tg->ops->vmcall_setup_event_notify(vector);
 	return 0;
+}
+
+/*
+ * Run @fn on @cpu, which must stay online meanwhile: what 6.1's
+ * work_on_cpu_safe() does, spelt out because later kernels dropped it.
+ */
+static long tdx_event_on_cpu(int cpu, long (*fn)(void *), void *arg)
+{
+	long ret = -ENODEV;
+
+	cpus_read_lock();
+	if (cpu_online(cpu))
+		ret = work_on_cpu(cpu, fn, arg);
+	cpus_read_unlock();
+	return ret;
 }
 
 static int tdx_event_irq_setup(struct tdx_guest *tg)
@@ -117,7 +133,7 @@ static int tdx_event_irq_setup(struct tdx_guest *tg)
 		goto dispose_irq;
 	tg->event_irq = irq;
 
-	ret = work_on_cpu_safe(cpu, tdx_event_setup_on_cpu, &setup);
+	ret = tdx_event_on_cpu(cpu, tdx_event_setup_on_cpu, &setup);
 	if (ret)
 		goto free_irq;
 	if (setup.status != TDVMCALL_STATUS_SUCCESS) {

@@ -10,8 +10,8 @@
 #include <linux/atomic.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
-#include <linux/tdx-abi.h>
-#include <linux/tdx-platform.h>
+#include <coco-tsm/tdx-abi.h>
+#include <coco-tsm/tdx-platform.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <stddef.h>
 #endif
-#include <linux/tdx-abi.h>
+#include <coco-tsm/tdx-abi.h>
 
 #include "tdx-quote-check.h"
 

@@ -28,7 +28,7 @@
 #include <linux/set_memory.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/tsm.h>
+#include <coco-tsm/tsm-provider.h>
 #include <asm/barrier.h>
 #include <asm/coco.h>
 
@@ -258,6 +258,7 @@ static int tdx_report_new(struct tsm_report *report, void *data)
 	return ret;
 }
 
+#ifdef COCO_TSM_HAS_VISIBILITY
 static bool tdx_report_attr_visible(int n)
 {
 	switch (n) {
@@ -280,11 +281,13 @@ static bool tdx_report_bin_attr_visible(int n)
 	}
 }
 
-static const struct tsm_ops tdx_tsm_ops = {
+#endif
+
+static const struct coco_tsm_ops tdx_tsm_ops = {
 	.name = KBUILD_MODNAME,
 	.report_new = tdx_report_new,
-	.report_attr_visible = tdx_report_attr_visible,
-	.report_bin_attr_visible = tdx_report_bin_attr_visible,
+	COCO_TSM_VISIBILITY(tdx_report_attr_visible,
+			    tdx_report_bin_attr_visible)
 };
 
 /**
@@ -357,11 +360,14 @@ void tdx_quote_exit(struct tdx_guest *tg)
  * tdx_quote_register() - register the tdx_guest TSM provider
  * @tg: the driver, handed back to each report request
  *
- * Return: 0 or the error of tsm_register().
+ * Registers with our report core, or with the kernel's own where it has
+ * one (include/coco-tsm/tsm-provider.h).
+ *
+ * Return: 0 or the error of the core's registration.
  */
 int tdx_quote_register(struct tdx_guest *tg)
 {
-	return tsm_register(&tdx_tsm_ops, tg);
+	return coco_tsm_register(&tdx_tsm_ops, tg);
 }
 
 /**
@@ -370,7 +376,7 @@ int tdx_quote_register(struct tdx_guest *tg)
  */
 void tdx_quote_unregister(struct tdx_guest *tg)
 {
-	int ret = tsm_unregister(&tdx_tsm_ops);
+	int ret = coco_tsm_unregister(&tdx_tsm_ops);
 
 	if (ret)
 		pr_err("tsm_unregister failed (%d)\n", ret);

@@ -13,8 +13,8 @@
 
 #include <linux/bits.h>
 #include <linux/printk.h>
-#include <linux/tdx-abi.h>
-#include <linux/tdx-platform.h>
+#include <coco-tsm/tdx-abi.h>
+#include <coco-tsm/tdx-platform.h>
 
 #include "tdx-guest.h"
 

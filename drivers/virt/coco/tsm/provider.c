@@ -10,7 +10,7 @@
 #include <linux/export.h>
 #include <linux/mm.h>
 #include <linux/rwsem.h>
-#include <linux/tsm.h>
+#include <coco-tsm/tsm.h>
 
 #include "tsm-core.h"
 

@@ -14,7 +14,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
-#include <linux/tsm.h>
+#include <coco-tsm/tsm.h>
 #include <linux/uuid.h>
 
 #include "tsm-core.h"

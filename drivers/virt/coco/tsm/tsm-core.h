@@ -8,7 +8,7 @@
 #define __TSM_CORE_H
 
 #include <linux/configfs.h>
-#include <linux/tsm.h>
+#include <coco-tsm/tsm.h>
 
 /* provider.c */
 int tsm_provider_add_entry(void);

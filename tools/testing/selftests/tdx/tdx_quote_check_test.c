@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include <linux/tdx-abi.h>
+#include <coco-tsm/tdx-abi.h>
 
 #include "../../../../drivers/virt/coco/tdx-guest/tdx-quote-check.h"
 

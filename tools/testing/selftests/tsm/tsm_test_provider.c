@@ -29,7 +29,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/tsm.h>
+#include <coco-tsm/tsm-provider.h>
 
 static unsigned int delay_ms;
 module_param(delay_ms, uint, 0644);
@@ -76,14 +76,14 @@ MODULE_PARM_DESC(calls, "Number of report_new calls (write to reset)");
 
 static int tsm_test_report_new(struct tsm_report *report, void *data);
 
-static struct tsm_ops tsm_test_ops = {
+static struct coco_tsm_ops tsm_test_ops = {
 	.name = "tsm_test",
 	.report_new = tsm_test_report_new,
 };
 module_param_named(privlevel_floor, tsm_test_ops.privlevel_floor, uint, 0644);
 MODULE_PARM_DESC(privlevel_floor, "privlevel_floor of the provider");
 
-static const struct tsm_ops tsm_test_second_ops = {
+static const struct coco_tsm_ops tsm_test_second_ops = {
 	.name = "tsm_test_second",
 	.report_new = tsm_test_report_new,
 };
@@ -92,9 +92,9 @@ static int register_second_set(const char *val, const struct kernel_param *kp)
 {
 	int rc;
 
-	rc = tsm_register(&tsm_test_second_ops, NULL);
+	rc = coco_tsm_register(&tsm_test_second_ops, NULL);
 	if (!rc)
-		rc = tsm_unregister(&tsm_test_second_ops);
+		rc = coco_tsm_unregister(&tsm_test_second_ops);
 	return rc;
 }
 
@@ -121,7 +121,7 @@ static int tsm_test_delay(unsigned int ms)
  * The description of the call: everything that went into the report, and
  * which call made it, so tests can tell one report from another.
  */
-static char *tsm_test_describe(const struct tsm_desc *desc, int call)
+static char *tsm_test_describe(const struct coco_tsm_desc *desc, int call)
 {
 	return kasprintf(GFP_KERNEL,
 			 "provider=tsm_test\ncall=%d\ninblob_len=%zu\ninblob=%*phN\nprivlevel=%u\nservice_provider=%s\nservice_guid=%pUl\nservice_manifest_version=%u\n",
@@ -208,13 +208,13 @@ free_text:
 
 static int __init tsm_test_init(void)
 {
-	return tsm_register(&tsm_test_ops, NULL);
+	return coco_tsm_register(&tsm_test_ops, NULL);
 }
 module_init(tsm_test_init);
 
 static void __exit tsm_test_exit(void)
 {
-	tsm_unregister(&tsm_test_ops);
+	coco_tsm_unregister(&tsm_test_ops);
 }
 module_exit(tsm_test_exit);
 

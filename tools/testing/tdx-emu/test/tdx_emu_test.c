@@ -37,10 +37,11 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
-#include <linux/tdx-abi.h>
-#include <linux/tdx-platform.h>
 #include <linux/uaccess.h>
 #include <asm/hardirq.h>
+#include <coco-tsm/kcompat.h>
+#include <coco-tsm/tdx-abi.h>
+#include <coco-tsm/tdx-platform.h>
 
 #define TEST_SCRATCH_SIZE	SZ_8K
 #define TEST_CMD_MAX		80
@@ -309,7 +310,7 @@ unlock:
  */
 static unsigned int test_platform_ipis(int cpu)
 {
-	return READ_ONCE(per_cpu(irq_stat, cpu).x86_platform_ipis);
+	return READ_ONCE(coco_x86_platform_ipis(cpu));
 }
 
 static ssize_t test_watch_irq_write(struct file *file,
@@ -413,7 +414,6 @@ static const struct file_operations test_##name##_fops = {		\
 	.owner	= THIS_MODULE,						\
 	.open	= nonseekable_open,					\
 	.write	= test_##name##_write,					\
-	.llseek	= no_llseek,						\
 }
 
 #define TEST_RO_FOPS(name)						\

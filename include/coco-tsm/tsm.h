@@ -5,8 +5,8 @@
  * The ABI seen by userspace (/sys/kernel/config/tsm/report/) is documented
  * in Documentation/ABI/testing/configfs-tsm-report.
  */
-#ifndef __TSM_H
-#define __TSM_H
+#ifndef __COCO_TSM_TSM_H
+#define __COCO_TSM_TSM_H
 
 #include <linux/sizes.h>
 #include <linux/types.h>
@@ -136,4 +136,4 @@ struct tsm_ops {
 int tsm_register(const struct tsm_ops *ops, void *priv);
 int tsm_unregister(const struct tsm_ops *ops);
 
-#endif /* __TSM_H */
+#endif /* __COCO_TSM_TSM_H */

@@ -8,8 +8,8 @@
  * tdx_emu_platform_ops. This table is the only seam between the two: the
  * driver's logic is the same whichever implementation it runs on.
  */
-#ifndef __LINUX_TDX_PLATFORM_H
-#define __LINUX_TDX_PLATFORM_H
+#ifndef __COCO_TSM_TDX_PLATFORM_H
+#define __COCO_TSM_TDX_PLATFORM_H
 
 #include <linux/types.h>
 
@@ -48,4 +48,4 @@ struct tdx_platform_ops {
 /* The emulator's table; looked up with symbol_get(), never linked against. */
 extern const struct tdx_platform_ops tdx_emu_platform_ops;
 
-#endif /* __LINUX_TDX_PLATFORM_H */
+#endif /* __COCO_TSM_TDX_PLATFORM_H */

@@ -8,8 +8,8 @@
  * Sources: the TDX module ABI (tdx_api_defs.h, tdx_error_codes_defs.h) and
  * the TDX Guest-Host Communication Interface (GHCI).
  */
-#ifndef __LINUX_TDX_ABI_H
-#define __LINUX_TDX_ABI_H
+#ifndef __COCO_TSM_TDX_ABI_H
+#define __COCO_TSM_TDX_ABI_H
 
 #include <linux/bits.h>
 #include <linux/build_bug.h>
@@ -116,4 +116,4 @@ struct tdx_quote_buf {
 #define TDX_QUOTE_BUF_HDR_SIZE		24
 static_assert(sizeof(struct tdx_quote_buf) == TDX_QUOTE_BUF_HDR_SIZE);
 
-#endif /* __LINUX_TDX_ABI_H */
+#endif /* __COCO_TSM_TDX_ABI_H */

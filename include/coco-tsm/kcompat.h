@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kernel interfaces that changed between the kernels this project builds
+ * for (6.1 to 7.x), in one place. Each entry is decided from the kernel's
+ * headers: by __has_include() where a header moved, else by a flag that
+ * Kbuild.probe sets after looking at the header. The code that uses them
+ * reads the same on every kernel.
+ */
+#ifndef __COCO_TSM_KCOMPAT_H
+#define __COCO_TSM_KCOMPAT_H
+
+#include <linux/net.h>
+#include <linux/socket.h>
+
+/* get_unaligned_*(), put_unaligned_*(): in <linux/unaligned.h> from 6.12 */
+#if __has_include(<linux/unaligned.h>)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/* bin2hex(), hex2bin(): split out of <linux/kernel.h> into <linux/hex.h> */
+#if __has_include(<linux/hex.h>)
+#include <linux/hex.h>
+#else
+#include <linux/kernel.h>
+#endif
+
+/*
+ * kernel_connect() takes a struct sockaddr_unsized in 7.x; the address
+ * itself is the same bytes.
+ */
+static inline int coco_kernel_connect(struct socket *sock, void *addr,
+				      int addrlen, int flags)
+{
+#ifdef COCO_HAVE_SOCKADDR_UNSIZED
+	return kernel_connect(sock, (struct sockaddr_unsized *)addr, addrlen,
+			      flags);
+#else
+	return kernel_connect(sock, (struct sockaddr *)addr, addrlen, flags);
+#endif
+}
+
+/*
+ * The per-CPU count of X86_PLATFORM_IPI_VECTOR interrupts (irq_stat): a
+ * named member until 7.x made the counters an array.
+ */
+#ifdef COCO_HAVE_IRQ_COUNTS
+#define coco_x86_platform_ipis(cpu)					\
+	(per_cpu(irq_stat, cpu).counts[IRQ_COUNT_X86_PLATFORM_IPI])
+#else
+#define coco_x86_platform_ipis(cpu)	(per_cpu(irq_stat, cpu).x86_platform_ipis)
+#endif
+
+#endif /* __COCO_TSM_KCOMPAT_H */
