@@ -33,6 +33,14 @@ MODULE_PARM_DESC(force_polling,
 
 static struct tdx_guest tdx_guest;
 
+/*
+ * <uapi/linux/tdx-guest.h> is the kernel's own from 6.2 on, ours before:
+ * both must describe the upstream ABI.
+ */
+static_assert(TDX_REPORTDATA_LEN == 64 && TDX_REPORT_LEN == 1024);
+static_assert(sizeof(struct tdx_report_req) == 64 + 1024);
+static_assert(TDX_CMD_GET_REPORT0 == 0xc4405401);
+
 static struct tdx_guest *to_tdx_guest(struct file *file)
 {
 	/* misc_open() leaves the miscdevice in private_data */
@@ -172,43 +180,68 @@ static void tdx_platform_put(struct tdx_guest *tg)
 	tg->ops = NULL;
 }
 
+/*
+ * Another TDX guest driver owns the TD's attestation already: the kernel's
+ * own built in (a loaded in-tree module has our module name, so the
+ * module loader refuses us before this runs), or any module holding the
+ * tdx_guest misc device, which misc_register() then reports. Both are
+ * found before anything reaches the host: SetupEventNotifyInterrupt
+ * cannot be taken back, and the host would then signal a vector that the
+ * other driver does not expect.
+ */
+static int tdx_guest_check_builtin(void)
+{
+	if (IS_BUILTIN(CONFIG_TDX_GUEST_DRIVER)) {
+		pr_err("this kernel has its own TDX guest driver built in: not loading\n");
+		return -EEXIST;
+	}
+	return 0;
+}
+
 static int __init tdx_guest_init(void)
 {
 	struct tdx_guest *tg = &tdx_guest;
 	int ret;
 
-	ret = tdx_platform_get(tg);
+	ret = tdx_guest_check_builtin();
 	if (ret)
 		return ret;
 
-	ret = tdx_quote_init(tg);
+	ret = tdx_platform_get(tg);
 	if (ret)
-		goto put_platform;
-
-	tdx_event_init(tg, force_polling);
+		return ret;
 
 	tg->misc.name = KBUILD_MODNAME;
 	tg->misc.minor = MISC_DYNAMIC_MINOR;
 	tg->misc.fops = &tdx_guest_fops;
 	tg->misc.groups = tdx_guest_groups;
 	ret = misc_register(&tg->misc);
+	if (ret) {
+		if (ret == -EEXIST)
+			pr_err("a tdx_guest device exists already (another TDX guest driver?): not loading\n");
+		goto put_platform;
+	}
+
+	ret = tdx_quote_init(tg);
 	if (ret)
-		goto exit_event;
+		goto deregister_misc;
+
+	tdx_event_init(tg, force_polling);
 
 	ret = tdx_quote_register(tg);
 	if (ret)
-		goto deregister_misc;
+		goto exit_event;
 
 	tdx_guest_debugfs_init(tg);
 	pr_info("ready on %s primitives, GetQuote completion by %s\n",
 		tg->ops->name, tdx_completion_mode_name(tg->mode));
 	return 0;
 
-deregister_misc:
-	misc_deregister(&tg->misc);
 exit_event:
 	tdx_event_exit(tg);
 	tdx_quote_exit(tg);
+deregister_misc:
+	misc_deregister(&tg->misc);
 put_platform:
 	tdx_platform_put(tg);
 	pr_err("attestation is not available (%d)\n", ret);
@@ -222,9 +255,9 @@ static void __exit tdx_guest_exit(void)
 
 	debugfs_remove(tg->debugfs);
 	tdx_quote_unregister(tg);
-	misc_deregister(&tg->misc);
 	tdx_event_exit(tg);
 	tdx_quote_exit(tg);
+	misc_deregister(&tg->misc);
 	tdx_platform_put(tg);
 }
 module_exit(tdx_guest_exit);
