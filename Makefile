@@ -8,9 +8,11 @@
 #
 # Other targets: all (modules for LANE + tools), modules, tools,
 # checkpatch, sparse, deps, debug-kernel, install, uninstall, bench, fuzz,
-# clean. Variables: LANE=stock|debug
-# (the kernel to build against), W=1 (extra warnings), KDIR is derived
-# from LANE (Debian's linux-headers-amd64, or our debug kernel).
+# clean. Variables: LANE=stock|debug|k612|k7 (the kernel to build
+# against: Debian's linux-headers-amd64, our debug kernel, Debian's 6.12
+# or 7.x from scripts/deps-kernels), or KVER=RELEASE (the headers in
+# /usr/src/linux-headers-RELEASE, into build/RELEASE/mod, as DKMS would),
+# W=1 (extra warnings), EMULATOR=1 (make install: the emulator too).
 
 LANE ?= stock
 BUILD := $(CURDIR)/build
@@ -35,8 +37,13 @@ KERNEL_SRCS := $(shell find drivers include tools/testing -name '*.[ch]' \
 
 all: modules tools
 
+ifneq ($(KVER),)
+modules:
+	$(SCRIPTS)/build-modules kver:$(KVER) $(BUILD)/$(KVER) $(if $(W),W=$(W))
+else
 modules:
 	$(SCRIPTS)/build-modules $(LANE) $(BUILD)/$(LANE) $(if $(W),W=$(W))
+endif
 
 tools:
 	@set -e; for d in $(TOOL_DIRS); do \
@@ -72,7 +79,8 @@ demo:
 PREFIX ?= /usr/local
 install:
 	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" $(SCRIPTS)/install \
-		$(if $(filter 1,$(DKMS)),--dkms) $(if $(KVER),--kver $(KVER))
+		$(if $(filter 1,$(DKMS)),--dkms) $(if $(KVER),--kver $(KVER)) \
+		$(if $(filter 1,$(EMULATOR)),--emulator)
 
 uninstall:
 	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" $(SCRIPTS)/uninstall

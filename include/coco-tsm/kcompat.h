@@ -2,9 +2,10 @@
 /*
  * Kernel interfaces that changed between the kernels this project builds
  * for (6.1 to 7.x), in one place. Each entry is decided from the kernel's
- * headers: by __has_include() where a header moved, else by a flag that
- * Kbuild.probe sets after looking at the header. The code that uses them
- * reads the same on every kernel.
+ * headers, by a flag that Kbuild.probe sets after looking at them. The
+ * code that uses them
+ * reads the same on every kernel. (Not __has_include(): sparse knows no
+ * such thing.)
  */
 #ifndef __COCO_TSM_KCOMPAT_H
 #define __COCO_TSM_KCOMPAT_H
@@ -13,14 +14,14 @@
 #include <linux/socket.h>
 
 /* get_unaligned_*(), put_unaligned_*(): in <linux/unaligned.h> from 6.12 */
-#if __has_include(<linux/unaligned.h>)
+#ifdef COCO_HAVE_LINUX_UNALIGNED_H
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
 #endif
 
 /* bin2hex(), hex2bin(): split out of <linux/kernel.h> into <linux/hex.h> */
-#if __has_include(<linux/hex.h>)
+#ifdef COCO_HAVE_LINUX_HEX_H
 #include <linux/hex.h>
 #else
 #include <linux/kernel.h>

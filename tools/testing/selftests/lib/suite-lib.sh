@@ -16,6 +16,37 @@ emu_dbg=/sys/kernel/debug/tdx_emu
 drv_dbg=/sys/kernel/debug/tdx_guest
 . "$(dirname "${BASH_SOURCE[0]}")/../../lib/tap.sh"
 
+# The configfs-tsm report core: ours (tsm.ko), built for kernels without
+# one, or else the kernel's own (Kbuild.probe): tsm on 6.7 - 6.15,
+# tsm_report on 6.16 and later. core_intree says which runs.
+if [ -e "$core" ]; then
+	core_intree=0 core_name=tsm
+elif modinfo -n tsm_report >/dev/null 2>&1; then
+	core_intree=1 core_name=tsm_report
+else
+	core_intree=1 core_name=tsm
+fi
+
+# Its outblob limit: 16 MiB in ours and from 7.0 on, 32 KiB in the in-tree
+# cores of 6.7 - 6.19 (the quote tests expect EFBIG above it)
+TSM_OUTBLOB_MAX=$((16 << 20))
+if [ "$core_intree" = 1 ] && [ "$(uname -r | cut -d. -f1)" -lt 7 ]; then
+	TSM_OUTBLOB_MAX=32768
+fi
+export TSM_OUTBLOB_MAX
+
+load_core() {
+	if [ "$core_intree" = 1 ]; then
+		modprobe "$core_name"
+	else
+		insmod "$core"
+	fi
+}
+
+unload_core() {
+	unload "$core_name"
+}
+
 # run_tap PREFIX CMD...: a helper printing 'ok - X' lines; its exit status
 # counts too when it failed without saying which case
 run_tap() {

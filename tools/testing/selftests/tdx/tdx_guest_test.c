@@ -516,6 +516,14 @@ FIXTURE_VARIANT_ADD(hostile, out_len_max) {
 	.status = "0", .out_len = "131048", .err = 0,
 };
 
+/* The report core's outblob limit: TSM_OUTBLOB_MAX, else ours (16 MiB) */
+static long outblob_max(void)
+{
+	const char *v = getenv("TSM_OUTBLOB_MAX");
+
+	return v ? strtol(v, NULL, 0) : 16L << 20;
+}
+
 TEST_F(hostile, answer)
 {
 	static unsigned char out[256 * 1024];
@@ -536,6 +544,15 @@ TEST_F(hostile, answer)
 	len = get_quote(self->dir, nonce, sizeof(nonce), out, sizeof(out));
 	if (variant->err) {
 		EXPECT_EQ(-variant->err, len);
+		return;
+	}
+	/*
+	 * The in-tree cores of 6.7 - 6.19 cap outblob at 32 KiB: there the
+	 * core, not the driver, refuses the largest answer (the suite says
+	 * which core runs in TSM_OUTBLOB_MAX).
+	 */
+	if (QUOTE_DATA_MAX > outblob_max()) {
+		EXPECT_EQ(-EFBIG, len);
 		return;
 	}
 	/*

@@ -17,10 +17,11 @@ here=$(dirname "$(readlink -f "$0")")
 kselftest=$TOOLSDIR/tdx_guest_test
 sysfs=/sys/devices/virtual/misc/tdx_guest
 drv_args=(quote_timeout_ms=2000)
+standin=$MODDIR/tools/testing/selftests/tdx/tdx_guest_standin.ko
 
 cleanup() {
 	remove_entries
-	unload tdx_guest tdx_emu tsm
+	unload tdx_guest tdx_guest_standin tdx_emu "$core_name"
 	qgs_stop
 }
 trap cleanup EXIT
@@ -66,8 +67,8 @@ mode_is() {
 mount_fs
 
 echo "# without the emulator"
-insmod "$core"
-result $? "load tsm.ko"
+load_core
+result $? "load the report core ($core_name)"
 mark_log
 out=$(insmod "$drv" 2>&1)
 rc=$?
@@ -79,6 +80,22 @@ result $? "tdx-guest.ko says why"
 echo "# on the emulator, completion by interrupt"
 insmod "$emu"
 result $? "load tdx_emu.ko"
+
+# Another driver holds /dev/tdx_guest (as the kernel's own would): ours
+# must refuse before it tells the host anything
+insmod "$standin"
+result $? "load tdx_guest_standin.ko (holds the tdx_guest device)"
+mark_log
+out=$(insmod "$drv" 2>&1)
+rc=$?
+[ $rc -ne 0 ] && [[ "$out" == *"File exists"* ]]
+result $? "tdx-guest.ko refuses to load with EEXIST beside another tdx_guest"
+new_log | grep -q 'tdx_guest: a tdx_guest device exists already'
+result $? "tdx-guest.ko says why"
+[ "$(cat $emu_dbg/event_cpu)" = -1 ]
+result $? "no event-notify vector was registered with the host"
+! loaded tdx_guest && rmmod tdx_guest_standin
+result $? "unload tdx_guest_standin.ko"
 if [ -x "$qgs" ]; then
 	qgs_start
 	result $? "tdx-qgs is up"
@@ -157,7 +174,7 @@ rmdir "$report/fp"
 
 cleanup
 trap - EXIT
-! loaded tdx_guest && ! loaded tdx_emu && ! loaded tsm
+! loaded tdx_guest && ! loaded tdx_emu && ! loaded "$core_name"
 result $? "all modules unload"
 
 echo "1..$n"

@@ -41,7 +41,7 @@ leftovers() {
 cleanup() {
 	qgs_stop
 	remove_entries
-	unload tdx_guest tdx_emu tsm_test_provider tsm
+	unload tdx_guest tdx_emu tsm_test_provider "$core_name"
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -102,7 +102,7 @@ for sh in "${shells[@]}"; do
 	expect 3 "$sh: no configfs-tsm: exit 3" 'not loaded'
 done
 
-insmod "$core"
+load_core
 result $? "load tsm.ko"
 for sh in "${shells[@]}"; do
 	run "$sh" --nonce-hex 00
@@ -287,7 +287,7 @@ fi
 
 cleanup
 trap - EXIT
-! loaded tsm && ! loaded tsm_test_provider && ! loaded tdx_guest
+! loaded "$core_name" && ! loaded tsm_test_provider && ! loaded tdx_guest
 result $? "all modules unload"
 
 echo "1..$n"

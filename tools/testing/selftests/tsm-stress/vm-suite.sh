@@ -39,7 +39,7 @@ drv_params="quote_timeout_ms=5000"
 
 cleanup() {
 	remove_entries
-	unload tdx_guest tsm_test_provider tdx_emu tsm
+	unload tdx_guest tsm_test_provider tdx_emu "$core_name"
 	qgs_stop
 }
 trap cleanup EXIT
@@ -67,8 +67,8 @@ memory_check() {
 }
 
 echo "# tsm_test provider"
-insmod "$core" && insmod "$test_provider" delay_ms=5
-result $? "load tsm.ko and tsm_test_provider.ko"
+load_core && insmod "$test_provider" delay_ms=5
+result $? "load the report core and tsm_test_provider.ko"
 
 "$stress" -t "$stress_s" -e 6 -w 3 -r 5 -n st
 result $? "tsm_test: stress, 3 writers and 5 readers over 6 entries for $stress_s s"
@@ -139,7 +139,7 @@ fi
 
 cleanup
 trap - EXIT
-! loaded tdx_guest && ! loaded tdx_emu && ! loaded tsm
+! loaded tdx_guest && ! loaded tdx_emu && ! loaded "$core_name"
 result $? "all modules unload"
 
 echo "1..$n"
