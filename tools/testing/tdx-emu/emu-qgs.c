@@ -219,36 +219,69 @@ static int tdx_emu_qgs_recv_reply(struct socket *sock, u8 *quote,
 
 /**
  * tdx_emu_qgs_get_quote() - have the quoting service quote a TDREPORT
+ * @conn: a connection of tdx_emu_qgs_open(), used for this request only
  * @report: the TDREPORT
  * @report_len: its length
  * @quote: where the quote goes
  * @quote_max: room at @quote
  * @quote_len: length of the quote on success
  *
- * Opens one connection to the socket named by the qgs_socket parameter,
- * sends a GET_QUOTE_REQ and waits up to 30 s for the GET_QUOTE_RESP. Sleeps.
+ * Sends a GET_QUOTE_REQ and waits up to 30 s for the GET_QUOTE_RESP.
+ * Sleeps.
  *
- * Return: 0 on success; -ECONNREFUSED if no quoting service could be
- * reached; another negative errno if the exchange failed or the reply was
- * malformed, an error, or larger than @quote_max.
+ * Return: 0 on success; a negative errno if the exchange failed or the
+ * reply was malformed, an error, or larger than @quote_max.
  */
-int tdx_emu_qgs_get_quote(const u8 *report, size_t report_len, u8 *quote,
-			  size_t quote_max, size_t *quote_len)
+int tdx_emu_qgs_get_quote(struct tdx_emu_qgs_conn *conn, const u8 *report,
+			  size_t report_len, u8 *quote, size_t quote_max,
+			  size_t *quote_len)
 {
-	struct tdx_emu_qgs_conn conn;
 	int rc;
 
-	rc = tdx_emu_qgs_connect(&conn);
+	rc = tdx_emu_qgs_send_request(conn->sock, report, report_len);
 	if (rc)
 		return rc;
+	return tdx_emu_qgs_recv_reply(conn->sock, quote, quote_max, quote_len);
+}
 
-	rc = tdx_emu_qgs_send_request(conn.sock, report, report_len);
-	if (rc)
-		goto close;
-	rc = tdx_emu_qgs_recv_reply(conn.sock, quote, quote_max, quote_len);
-close:
-	tdx_emu_qgs_close(&conn);
-	return rc;
+/**
+ * tdx_emu_qgs_open() - connect to the quoting service
+ *
+ * Connects to the socket named by the qgs_socket parameter. The path is
+ * looked up in the filesystem root of the calling task: call it from the
+ * guest's own context (its GetQuote), not from a kernel thread, whose root
+ * need not be the guest's (from 7.x kernel threads no longer share the
+ * root that PID 1 switched to). Sleeps.
+ *
+ * Return: the connection, or ERR_PTR(-ECONNREFUSED) when no quoting
+ * service could be reached, or another ERR_PTR().
+ */
+struct tdx_emu_qgs_conn *tdx_emu_qgs_open(void)
+{
+	struct tdx_emu_qgs_conn *conn;
+	int rc;
+
+	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+	if (!conn)
+		return ERR_PTR(-ENOMEM);
+	rc = tdx_emu_qgs_connect(conn);
+	if (rc) {
+		kfree(conn);
+		return ERR_PTR(rc);
+	}
+	return conn;
+}
+
+/**
+ * tdx_emu_qgs_put() - close a connection of tdx_emu_qgs_open()
+ * @conn: the connection; NULL and ERR_PTR() values are ignored
+ */
+void tdx_emu_qgs_put(struct tdx_emu_qgs_conn *conn)
+{
+	if (IS_ERR_OR_NULL(conn))
+		return;
+	tdx_emu_qgs_close(conn);
+	kfree(conn);
 }
 
 /**

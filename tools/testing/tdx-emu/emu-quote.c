@@ -37,6 +37,8 @@
  * @buf: the shared buffer, through the direct map
  * @held: parked by the never_complete fault, not queued
  * @release: complete even if never_complete is set (complete_held)
+ * @qgs: connection to the quoting service (or the ERR_PTR() of the
+ *	attempt), NULL until made
  * @report: the TDREPORT copied out of the request
  */
 struct tdx_emu_request {
@@ -47,6 +49,7 @@ struct tdx_emu_request {
 	struct tdx_quote_buf *buf;
 	bool held;
 	bool release;
+	struct tdx_emu_qgs_conn *qgs;
 	u8 report[TDX_REPORT_SIZE];
 };
 
@@ -167,6 +170,7 @@ static bool tdx_emu_pin(phys_addr_t gpa, u64 size)
 
 static void tdx_emu_request_free(struct tdx_emu_request *req)
 {
+	tdx_emu_qgs_put(req->qgs);
 	tdx_emu_unpin(req->gpa, req->size >> PAGE_SHIFT);
 	kfree(req);
 }
@@ -241,10 +245,16 @@ static void tdx_emu_quote_work(struct work_struct *work)
 	}
 	mutex_unlock(&tdx_emu_req_lock);
 
+	/* Connected in the guest's context; here only if that was skipped */
+	if (!req->qgs)
+		req->qgs = tdx_emu_qgs_open();
 	quote = kvmalloc(quote_max, GFP_KERNEL);
-	if (quote)
-		rc = tdx_emu_qgs_get_quote(req->report, TDX_REPORT_SIZE, quote,
-					   quote_max, &quote_len);
+	if (IS_ERR(req->qgs))
+		rc = PTR_ERR(req->qgs);
+	else if (quote)
+		rc = tdx_emu_qgs_get_quote(req->qgs, req->report,
+					   TDX_REPORT_SIZE, quote, quote_max,
+					   &quote_len);
 	else
 		rc = -ENOMEM;
 
@@ -334,6 +344,14 @@ u64 tdx_emu_vmcall_get_quote(phys_addr_t gpa, u64 size)
 		return TDVMCALL_STATUS_INVALID_OPERAND;
 	}
 	memcpy(req->report, buf->data, TDX_REPORT_SIZE);
+	/*
+	 * Like QEMU, reach the quoting service as the request arrives, and
+	 * here, in the guest's context, where the socket's path means what
+	 * it means to the guest (see tdx_emu_qgs_open()). A request that
+	 * never_complete will hold connects when it is let go.
+	 */
+	if (!READ_ONCE(tdx_emu_faults.never_complete))
+		req->qgs = tdx_emu_qgs_open();
 
 	mutex_lock(&tdx_emu_req_lock);
 	ret = tdx_emu_queue_request(req);
@@ -359,6 +377,9 @@ void tdx_emu_complete_held(void)
 			continue;
 		req->held = false;
 		req->release = true;
+		/* The caller is a guest task (debugfs): connect from here */
+		if (!req->qgs)
+			req->qgs = tdx_emu_qgs_open();
 		queue_delayed_work(tdx_emu_wq, &req->work, 0);
 	}
 	mutex_unlock(&tdx_emu_req_lock);

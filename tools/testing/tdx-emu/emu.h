@@ -26,6 +26,8 @@ struct dentry;
 #define TDX_EMU_REWRITE_MS		10
 /* Bound on one spurious_irq write, so a typo cannot stall a CPU */
 #define TDX_EMU_MAX_SPURIOUS		10000
+/* Extends the rtmr_log keeps; later ones are counted in rtmr_log_lost */
+#define TDX_EMU_RTMR_LOG_MAX		4096
 
 /**
  * struct tdx_emu_faults - fault injection knobs of the hostile host
@@ -40,9 +42,16 @@ struct dentry;
  * @never_complete: hold requests IN_FLIGHT until complete_held
  * @sync_unavailable: answer SERVICE_UNAVAILABLE inside the TDVMCALL
  * @refuse_event_notify: fail SetupEventNotifyInterrupt
+ * @report_busy: the next this many TDG.MR.REPORTs answer TDX_OPERAND_BUSY
+ * @extend_busy: the next this many TDG.MR.RTMR.EXTENDs answer
+ *	TDX_OPERAND_BUSY, without extending
+ * @extend_invalid: ... answer TDX_OPERAND_INVALID, without extending
+ * @extend_error: ... answer TDX_OPERAND_ADDR_RANGE_ERROR, without extending
  *
  * Written by root through debugfs at any time and read with READ_ONCE()
  * where they take effect, so each request sees one consistent value per knob.
+ * The counters of the TDX module calls are taken one per call with
+ * atomic_dec_if_positive().
  */
 struct tdx_emu_faults {
 	u32 service_delay_ms;
@@ -56,6 +65,10 @@ struct tdx_emu_faults {
 	bool never_complete;
 	bool sync_unavailable;
 	bool refuse_event_notify;
+	atomic_t report_busy;
+	atomic_t extend_busy;
+	atomic_t extend_invalid;
+	atomic_t extend_error;
 };
 
 /**
@@ -92,11 +105,16 @@ unsigned int tdx_emu_quotes_in_flight(void);
 void tdx_emu_event_target(int *vector, int *cpu);
 
 /* emu-qgs.c */
-int tdx_emu_qgs_get_quote(const u8 *report, size_t report_len, u8 *quote,
-			  size_t quote_max, size_t *quote_len);
+struct tdx_emu_qgs_conn;
+struct tdx_emu_qgs_conn *tdx_emu_qgs_open(void);
+int tdx_emu_qgs_get_quote(struct tdx_emu_qgs_conn *conn, const u8 *report,
+			  size_t report_len, u8 *quote, size_t quote_max,
+			  size_t *quote_len);
+void tdx_emu_qgs_put(struct tdx_emu_qgs_conn *conn);
 void tdx_emu_qgs_abort(void);
 
 /* emu-faults.c */
 void tdx_emu_faults_debugfs_init(struct dentry *root);
+bool tdx_emu_fault_take(atomic_t *knob);
 
 #endif /* __TDX_EMU_H */
