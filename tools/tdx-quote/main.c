@@ -16,7 +16,9 @@
 
 static const char usage_text[] =
 "usage: tdx-quote dump [--json] FILE\n"
-"       tdx-quote verify --root ROOT.pem [--nonce HEX | --nonce-file F] FILE\n"
+"       tdx-quote verify --root ROOT.pem [--nonce HEX | --nonce-file F]\n"
+"                        [--rtmr N:LOG]... FILE\n"
+"       tdx-quote rtmr-replay [--init HEX] LOG\n"
 "\n"
 "dump    prints every field of a TDX quote v4/v5 or a 1024-byte TDREPORT\n"
 "        (format detected from the version field and the size).\n"
@@ -27,6 +29,12 @@ static const char usage_text[] =
 "        Certificate validity dates are NOT checked\n"
 "        (X509_V_FLAG_NO_CHECK_TIME): freshness comes from the nonce, and\n"
 "        archived quotes carry expired chains.\n"
+"        --rtmr N:LOG (N 0..3, repeatable) also checks that RTMR N equals\n"
+"        the replay of the event log LOG from zero.\n"
+"rtmr-replay  prints, as 96 hex digits, the RTMR value that the SHA-384\n"
+"        digests of LOG (one as 96 hex digits a line; blank lines and\n"
+"        '#' lines skipped; '-' is stdin) give when extended in order into\n"
+"        a register holding zero, or HEX: RTMR = SHA-384(RTMR || digest).\n"
 "\n"
 "exit status: 0 success, 1 verification failed, 2 bad input (unreadable,\n"
 "truncated, oversized or malformed file), 64 usage error\n";
@@ -176,22 +184,96 @@ static int cmd_dump(int argc, char **argv)
 	return ret;
 }
 
+static void print_hex(const u8 *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		printf("%02x", p[i]);
+	putchar('\n');
+}
+
+static int cmd_rtmr_replay(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "init", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
+	};
+	u8 init[RTMR_SIZE] = { 0 }, value[RTMR_SIZE];
+	size_t count;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "i:", opts, NULL)) != -1) {
+		if (c != 'i')
+			return usage();
+		if (rtmr_parse_hex(optarg, init)) {
+			fprintf(stderr,
+				"tdx-quote: --init wants 96 hex digits\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		return usage();
+	ret = rtmr_replay(argv[optind], init, value, &count);
+	if (ret)
+		return ret;
+	print_hex(value, sizeof(value));
+	return 0;
+}
+
+/* --rtmr N:LOG; N once each */
+static int parse_rtmr_opt(const char *arg, struct rtmr_expect *rtmrs,
+			  int *nr)
+{
+	static const u8 zero[RTMR_SIZE];
+	int i, index;
+
+	if (arg[0] < '0' || arg[0] >= '0' + RTMR_COUNT || arg[1] != ':' ||
+	    !arg[2]) {
+		fprintf(stderr, "tdx-quote: --rtmr wants N:LOG, N 0 to 3\n");
+		return EXIT_USAGE;
+	}
+	index = arg[0] - '0';
+	for (i = 0; i < *nr; i++) {
+		if (rtmrs[i].index == index) {
+			fprintf(stderr, "tdx-quote: --rtmr %d given twice\n",
+				index);
+			return EXIT_USAGE;
+		}
+	}
+	rtmrs[*nr].index = index;
+	rtmrs[*nr].log = arg + 2;
+	if (rtmr_replay(arg + 2, zero, rtmrs[*nr].value, &rtmrs[*nr].extends))
+		return EXIT_BAD_INPUT;
+	(*nr)++;
+	return 0;
+}
+
 static int cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "nonce", required_argument, NULL, 'n' },
 		{ "nonce-file", required_argument, NULL, 'f' },
+		{ "rtmr", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *root = NULL, *nonce_hex = NULL, *nonce_file = NULL;
+	struct rtmr_expect rtmrs[RTMR_COUNT];
 	u8 nonce[64], *nbuf, *buf;
 	size_t nonce_len = 0;
 	struct tdxq_quote q;
-	int c, ret;
+	int c, ret, nr_rtmrs = 0;
 
-	while ((c = getopt_long(argc, argv, "r:n:f:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:n:f:m:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'm':
+			ret = parse_rtmr_opt(optarg, rtmrs, &nr_rtmrs);
+			if (ret == EXIT_USAGE)
+				return usage();
+			if (ret)
+				return ret;
+			break;
 		case 'r':
 			root = optarg;
 			break;
@@ -227,7 +309,8 @@ static int cmd_verify(int argc, char **argv)
 	ret = load_quote(argv[optind], &buf, &q);
 	if (ret)
 		return ret;
-	ret = verify_quote(&q, root, nonce_len ? nonce : NULL, nonce_len);
+	ret = verify_quote(&q, root, nonce_len ? nonce : NULL, nonce_len,
+			   rtmrs, nr_rtmrs);
 	free(buf);
 	return ret;
 }
@@ -240,6 +323,8 @@ int main(int argc, char **argv)
 		return cmd_dump(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "verify"))
 		return cmd_verify(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "rtmr-replay"))
+		return cmd_rtmr_replay(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(usage_text, stdout);
 		return 0;

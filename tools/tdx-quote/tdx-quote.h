@@ -41,9 +41,32 @@ struct stack_st_X509 *load_pem_chain(const u8 *pem, size_t len);
 bool pem_chain_canonical(const u8 *pem, size_t len,
 			 struct stack_st_X509 *certs);
 
+/* Run-time measurement registers: RTMR0..RTMR3, SHA-384 each */
+#define RTMR_COUNT	4
+#define RTMR_SIZE	48
+
+/**
+ * struct rtmr_expect - an RTMR value a quote must carry
+ * @index: the register, 0..3
+ * @log: the event log it was replayed from, for messages
+ * @extends: how many digests the log held
+ * @value: the replayed value
+ */
+struct rtmr_expect {
+	int index;
+	const char *log;
+	size_t extends;
+	u8 value[RTMR_SIZE];
+};
+
 int dump_quote(struct emit *e, const struct tdxq_quote *q);
 int dump_tdreport(struct emit *e, const u8 *buf, size_t len);
 int verify_quote(const struct tdxq_quote *q, const char *root_path,
-		 const u8 *nonce, size_t nonce_len);
+		 const u8 *nonce, size_t nonce_len,
+		 const struct rtmr_expect *rtmrs, int nr_rtmrs);
+
+int rtmr_parse_hex(const char *s, u8 out[RTMR_SIZE]);
+int rtmr_replay(const char *path, const u8 init[RTMR_SIZE],
+		u8 out[RTMR_SIZE], size_t *count);
 
 #endif /* TDX_QUOTE_H */

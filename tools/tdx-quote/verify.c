@@ -190,21 +190,39 @@ static bool check_nonce(const struct tdxq_quote *q, const u8 *nonce,
 		       "equals", nonce_len);
 }
 
+static bool check_rtmr(const struct tdxq_quote *q,
+		       const struct rtmr_expect *r)
+{
+	const u8 *mr = tdxq_at(q, q->body_off) +
+		       offsetof(struct tdxq_body, rt_mr[r->index]);
+	char name[8];
+
+	snprintf(name, sizeof(name), "rtmr%d", r->index);
+	return verdict(!memcmp(mr, r->value, RTMR_SIZE), name,
+		       "RTMR%d %s the replay of the %zu extends in %s",
+		       r->index, memcmp(mr, r->value, RTMR_SIZE) ?
+		       "differs from" : "equals", r->extends, r->log);
+}
+
 /**
  * verify_quote() - run every check and print a verdict line for each
  * @q: parsed quote
  * @root_path: PEM file with the trusted root CA certificate(s)
  * @nonce: expected REPORTDATA prefix, or NULL
  * @nonce_len: bytes of @nonce, at most 64
+ * @rtmrs: RTMR values the quote must carry
+ * @nr_rtmrs: how many in @rtmrs
  *
  * Return: 0 if every check passed, EXIT_VERIFY_FAILED if one failed,
  * EXIT_BAD_INPUT if the root file holds no certificate.
  */
 int verify_quote(const struct tdxq_quote *q, const char *root_path,
-		 const u8 *nonce, size_t nonce_len)
+		 const u8 *nonce, size_t nonce_len,
+		 const struct rtmr_expect *rtmrs, int nr_rtmrs)
 {
 	struct stack_st_X509 *roots, *certs;
 	bool ok = true;
+	int i;
 
 	roots = load_roots(root_path);
 	if (!roots) {
@@ -230,6 +248,8 @@ int verify_quote(const struct tdxq_quote *q, const char *root_path,
 	ok &= check_qe_sig(q, certs ? sk_X509_value(certs, 0) : NULL);
 	if (nonce)
 		ok &= check_nonce(q, nonce, nonce_len);
+	for (i = 0; i < nr_rtmrs; i++)
+		ok &= check_rtmr(q, &rtmrs[i]);
 	printf("%s\n", ok ? "OK: quote verified" :
 	       "FAILED: quote did not verify");
 

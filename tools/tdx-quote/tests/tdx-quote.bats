@@ -266,6 +266,105 @@ open(sys.argv[4], "wb").write(d)' "$@"
 	[ "$status" -eq 2 ]
 }
 
+# replay LOG [INIT]: the RTMR value of LOG by python's hashlib, not by us
+replay() {
+	python3 -c 'import hashlib, sys
+v = bytes.fromhex(sys.argv[2]) if len(sys.argv) > 2 else bytes(48)
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if line and not line.startswith("#"):
+        v = hashlib.sha384(v + bytes.fromhex(line)).digest()
+print(v.hex())' "$@"
+}
+
+# digest N: the SHA-384 of the text N, as hex
+digest() {
+	printf '%s' "$1" | openssl dgst -sha384 -r | cut -c1-96
+}
+
+@test "rtmr-replay: an empty log is the zero register" {
+	: >"$W/empty.log"
+	run "$TQ" rtmr-replay "$W/empty.log"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%096d' 0)" ]
+}
+
+@test "rtmr-replay: three extends equal hashlib's replay" {
+	for i in 1 2 3; do digest "event $i"; done >"$W/three.log"
+	run "$TQ" rtmr-replay "$W/three.log"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(replay "$W/three.log")" ]
+	# one extend by hand: SHA-384(0^48 || d)
+	digest "event 1" >"$W/one.log"
+	want=$({ head -c 48 /dev/zero; digest "event 1" | xxd -r -p; } |
+		openssl dgst -sha384 -r | cut -c1-96)
+	[ "$("$TQ" rtmr-replay "$W/one.log")" = "$want" ]
+	# order matters
+	tac "$W/three.log" >"$W/reversed.log"
+	[ "$("$TQ" rtmr-replay "$W/reversed.log")" != "$output" ]
+}
+
+@test "rtmr-replay: --init, stdin, comments, blank lines, CRLF, upper case" {
+	init=$(digest "the value before")
+	for i in 1 2; do digest "event $i"; done >"$W/two.log"
+	run "$TQ" rtmr-replay --init "$init" "$W/two.log"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(replay "$W/two.log" "$init")" ]
+	{ echo "# RTMR3 log"; echo; digest "event 1" | tr a-f A-F
+	  printf '%s\r\n' "$(digest "event 2")"; } >"$W/messy.log"
+	[ "$("$TQ" rtmr-replay - <"$W/messy.log")" = "$(replay "$W/two.log")" ]
+}
+
+@test "rtmr-replay: malformed logs exit 2 with the line number" {
+	good=$(digest x)
+	for bad in "${good:1}" "${good}0" "${good:2}zz" "1 $good" "$good $good"; do
+		printf '%s\n%s\n' "$good" "$bad" >"$W/bad.log"
+		run "$TQ" rtmr-replay "$W/bad.log"
+		[ "$status" -eq 2 ]
+		[[ "$output" == *"bad.log:2:"* ]]
+	done
+	head -c 5000 /dev/zero | tr '\0' 'a' >"$W/long.log"
+	run "$TQ" rtmr-replay "$W/long.log"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"too long"* ]]
+	run "$TQ" rtmr-replay "$W/does-not-exist"
+	[ "$status" -eq 2 ]
+	run "$TQ" rtmr-replay --init 1234 "$W/empty.log"
+	[ "$status" -eq 64 ]
+	run "$TQ" rtmr-replay
+	[ "$status" -eq 64 ]
+}
+
+@test "verify --rtmr: a real quote's zero RTMR3 is an empty log, not one extend" {
+	root_of "$COS" "$W/cos-root.pem"
+	: >"$W/empty.log"
+	run "$TQ" verify --root "$W/cos-root.pem" --rtmr "3:$W/empty.log" "$COS"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"PASS: rtmr3: RTMR3 equals the replay of the 0 extends"* ]]
+	digest "event 1" >"$W/one.log"
+	run "$TQ" verify --root "$W/cos-root.pem" --rtmr "3:$W/one.log" "$COS"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"FAIL: rtmr3: RTMR3 differs from the replay of the 1 extends"* ]]
+	# RTMR0 is not zero: an empty log fails it
+	run "$TQ" verify --root "$W/cos-root.pem" --rtmr "0:$W/empty.log" "$COS"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"FAIL: rtmr0"* ]]
+}
+
+@test "verify --rtmr: usage errors exit 64, bad logs exit 2" {
+	: >"$W/empty.log"
+	for arg in "4:$W/empty.log" "3" "3:" "x:$W/empty.log" "33:$W/empty.log"; do
+		run "$TQ" verify --root "$COS" --rtmr "$arg" "$COS"
+		[ "$status" -eq 64 ]
+	done
+	run "$TQ" verify --root "$COS" --rtmr "3:$W/empty.log" \
+		--rtmr "3:$W/empty.log" "$COS"
+	[ "$status" -eq 64 ]
+	echo nothex >"$W/bad.log"
+	run "$TQ" verify --root "$COS" --rtmr "3:$W/bad.log" "$COS"
+	[ "$status" -eq 2 ]
+}
+
 @test "--help documents exit codes and the unchecked validity dates" {
 	run "$TQ" --help
 	[ "$status" -eq 0 ]

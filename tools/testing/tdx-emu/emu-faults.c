@@ -79,6 +79,17 @@ DEFINE_DEBUGFS_ATTRIBUTE_SIGNED(tdx_emu_event_cpu_fops,
 				tdx_emu_event_cpu_get, NULL, "%lld\n");
 
 /**
+ * tdx_emu_fault_take() - use up one count of a fault counter
+ * @knob: a counter of struct tdx_emu_faults
+ *
+ * Return: true if the counter was positive, and the fault must happen.
+ */
+bool tdx_emu_fault_take(atomic_t *knob)
+{
+	return atomic_dec_if_positive(knob) >= 0;
+}
+
+/**
  * tdx_emu_faults_debugfs_init() - create the knobs and observables
  * @root: the emulator's debugfs directory
  */
@@ -104,6 +115,11 @@ void tdx_emu_faults_debugfs_init(struct dentry *root)
 			    &f->sync_unavailable);
 	debugfs_create_bool("refuse_event_notify", 0600, root,
 			    &f->refuse_event_notify);
+	debugfs_create_atomic_t("report_busy", 0600, root, &f->report_busy);
+	debugfs_create_atomic_t("extend_busy", 0600, root, &f->extend_busy);
+	debugfs_create_atomic_t("extend_invalid", 0600, root,
+				&f->extend_invalid);
+	debugfs_create_atomic_t("extend_error", 0600, root, &f->extend_error);
 	debugfs_create_file_unsafe("spurious_irq", 0200, root, NULL,
 				   &tdx_emu_spurious_irq_fops);
 	debugfs_create_file_unsafe("complete_held", 0200, root, NULL,

@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/random.h>
 #include <linux/rwsem.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -74,6 +75,27 @@ static struct tdx_emu_mrs tdx_emu_mrs;
 /* Both are used concurrently with on-stack descriptors; keys never change */
 static struct crypto_shash *tdx_emu_sha384;
 static struct crypto_shash *tdx_emu_hmac;
+
+/**
+ * struct tdx_emu_rtmr_log_entry - one applied RTMR extend
+ * @index: the RTMR
+ * @data: the 48 bytes it was extended with
+ */
+struct tdx_emu_rtmr_log_entry {
+	u8 index;
+	u8 data[TDX_MR_SIZE];
+};
+
+/*
+ * The extends in the order they were applied, for tests to replay: the
+ * first TDX_EMU_RTMR_LOG_MAX since the last reset, the rest only counted.
+ * Appended under tdx_emu_mr_rwsem held for write, so the order is the
+ * order of the register updates; the lock nests inside it.
+ */
+static DEFINE_MUTEX(tdx_emu_rtmr_log_lock);
+static struct tdx_emu_rtmr_log_entry *tdx_emu_rtmr_log;
+static unsigned int tdx_emu_rtmr_log_len;
+static u64 tdx_emu_rtmr_log_lost;
 
 /* REPORTDATA of the next read of debugfs tdreport */
 static DEFINE_MUTEX(tdx_emu_reportdata_lock);
@@ -195,7 +217,8 @@ u64 tdx_emu_mr_report(phys_addr_t tdreport, phys_addr_t reportdata,
 	/* Copy first: REPORTDATA may lie inside the output buffer */
 	memcpy(data, phys_to_virt(reportdata), sizeof(data));
 
-	if (!down_read_trylock(&tdx_emu_mr_rwsem))
+	if (tdx_emu_fault_take(&tdx_emu_faults.report_busy) ||
+	    !down_read_trylock(&tdx_emu_mr_rwsem))
 		return TDX_OPERAND_BUSY + TDX_OPERAND_ID_RTMR;
 	rc = tdx_emu_build_report(phys_to_virt(tdreport), data);
 	up_read(&tdx_emu_mr_rwsem);
@@ -208,12 +231,28 @@ u64 tdx_emu_mr_report(phys_addr_t tdreport, phys_addr_t reportdata,
 	return TDX_SUCCESS;
 }
 
+static void tdx_emu_rtmr_log_add(u8 index, const u8 *data)
+{
+	struct tdx_emu_rtmr_log_entry *e;
+
+	mutex_lock(&tdx_emu_rtmr_log_lock);
+	if (tdx_emu_rtmr_log_len < TDX_EMU_RTMR_LOG_MAX) {
+		e = &tdx_emu_rtmr_log[tdx_emu_rtmr_log_len++];
+		e->index = index;
+		memcpy(e->data, data, TDX_MR_SIZE);
+	} else {
+		tdx_emu_rtmr_log_lost++;
+	}
+	mutex_unlock(&tdx_emu_rtmr_log_lock);
+}
+
 /**
  * tdx_emu_mr_rtmr_extend() - emulated TDCALL[TDG.MR.RTMR.EXTEND]
  * @data: physical address of the 48 bytes of extend data, 64-aligned
  * @index: RTMR index, 0..3
  *
- * RTMR[@index] = SHA384(RTMR[@index] || data).
+ * RTMR[@index] = SHA384(RTMR[@index] || data), recorded in the rtmr_log.
+ * The extend_* fault knobs make it fail without extending.
  *
  * Return: the TDX module completion status.
  */
@@ -228,14 +267,22 @@ u64 tdx_emu_mr_rtmr_extend(phys_addr_t data, u64 index)
 	if (index >= TDX_NUM_RTMRS)
 		return TDX_OPERAND_INVALID + TDX_OPERAND_ID_RDX;
 
+	if (tdx_emu_fault_take(&tdx_emu_faults.extend_invalid))
+		return TDX_OPERAND_INVALID + TDX_OPERAND_ID_RCX;
+	if (tdx_emu_fault_take(&tdx_emu_faults.extend_error))
+		return TDX_OPERAND_ADDR_RANGE_ERROR + TDX_OPERAND_ID_RCX;
+
 	memcpy(buf + TDX_MR_SIZE, phys_to_virt(data), TDX_MR_SIZE);
 
-	if (!down_write_trylock(&tdx_emu_mr_rwsem))
+	if (tdx_emu_fault_take(&tdx_emu_faults.extend_busy) ||
+	    !down_write_trylock(&tdx_emu_mr_rwsem))
 		return TDX_OPERAND_BUSY + TDX_OPERAND_ID_RTMR;
 	memcpy(buf, tdx_emu_mrs.rtmr[index], TDX_MR_SIZE);
 	if (tdx_emu_sha384_digest(buf, sizeof(buf), tdx_emu_mrs.rtmr[index])) {
 		pr_err("RTMR extend failed\n");
 		status = TDX_OPERAND_INVALID + TDX_OPERAND_ID_RCX;
+	} else {
+		tdx_emu_rtmr_log_add(index, buf + TDX_MR_SIZE);
 	}
 	up_write(&tdx_emu_mr_rwsem);
 
@@ -547,6 +594,78 @@ static const struct file_operations tdx_emu_verify_report_fops = {
 	.write	= tdx_emu_verify_report_write,
 };
 
+/*
+ * debugfs: rtmr_log, one line "INDEX HEXDIGEST" per applied extend, in
+ * the order they were applied; writing anything to it empties it.
+ */
+
+static void *tdx_emu_rtmr_log_start(struct seq_file *m, loff_t *pos)
+{
+	mutex_lock(&tdx_emu_rtmr_log_lock);
+	return *pos < tdx_emu_rtmr_log_len ? &tdx_emu_rtmr_log[*pos] : NULL;
+}
+
+static void *tdx_emu_rtmr_log_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return *pos < tdx_emu_rtmr_log_len ? &tdx_emu_rtmr_log[*pos] : NULL;
+}
+
+static void tdx_emu_rtmr_log_stop(struct seq_file *m, void *v)
+{
+	mutex_unlock(&tdx_emu_rtmr_log_lock);
+}
+
+static int tdx_emu_rtmr_log_show(struct seq_file *m, void *v)
+{
+	const struct tdx_emu_rtmr_log_entry *e = v;
+
+	seq_printf(m, "%u %*phN\n", e->index, TDX_MR_SIZE, e->data);
+	return 0;
+}
+
+static const struct seq_operations tdx_emu_rtmr_log_sops = {
+	.start	= tdx_emu_rtmr_log_start,
+	.next	= tdx_emu_rtmr_log_next,
+	.stop	= tdx_emu_rtmr_log_stop,
+	.show	= tdx_emu_rtmr_log_show,
+};
+
+static int tdx_emu_rtmr_log_open(struct inode *inode, struct file *file)
+{
+	return seq_open(file, &tdx_emu_rtmr_log_sops);
+}
+
+static ssize_t tdx_emu_rtmr_log_write(struct file *file,
+				      const char __user *ubuf, size_t count,
+				      loff_t *ppos)
+{
+	mutex_lock(&tdx_emu_rtmr_log_lock);
+	tdx_emu_rtmr_log_len = 0;
+	tdx_emu_rtmr_log_lost = 0;
+	mutex_unlock(&tdx_emu_rtmr_log_lock);
+	return count;
+}
+
+static const struct file_operations tdx_emu_rtmr_log_fops = {
+	.owner		= THIS_MODULE,
+	.open		= tdx_emu_rtmr_log_open,
+	.read		= seq_read,
+	.write		= tdx_emu_rtmr_log_write,
+	.llseek		= seq_lseek,
+	.release	= seq_release,
+};
+
+static int tdx_emu_rtmr_log_lost_get(void *data, u64 *val)
+{
+	mutex_lock(&tdx_emu_rtmr_log_lock);
+	*val = tdx_emu_rtmr_log_lost;
+	mutex_unlock(&tdx_emu_rtmr_log_lock);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(tdx_emu_rtmr_log_lost_fops,
+			 tdx_emu_rtmr_log_lost_get, NULL, "%llu\n");
+
 /**
  * tdx_emu_report_debugfs_init() - create the platform state files
  * @root: the emulator's debugfs directory
@@ -584,6 +703,10 @@ void tdx_emu_report_debugfs_init(struct dentry *root)
 			    &tdx_emu_rtmr_extend_fops);
 	debugfs_create_file("verify_report", 0200, root, NULL,
 			    &tdx_emu_verify_report_fops);
+	debugfs_create_file("rtmr_log", 0600, root, NULL,
+			    &tdx_emu_rtmr_log_fops);
+	debugfs_create_file_unsafe("rtmr_log_lost", 0400, root, NULL,
+				   &tdx_emu_rtmr_log_lost_fops);
 }
 
 /* Deterministic defaults: SHA-384 of a fixed label per register */
@@ -648,6 +771,13 @@ int tdx_emu_report_init(void)
 	rc = tdx_emu_mrs_init();
 	if (rc)
 		goto free_hmac;
+
+	tdx_emu_rtmr_log = kvcalloc(TDX_EMU_RTMR_LOG_MAX,
+				    sizeof(*tdx_emu_rtmr_log), GFP_KERNEL);
+	if (!tdx_emu_rtmr_log) {
+		rc = -ENOMEM;
+		goto free_hmac;
+	}
 	return 0;
 
 free_hmac:
@@ -662,6 +792,7 @@ free_sha384:
  */
 void tdx_emu_report_exit(void)
 {
+	kvfree(tdx_emu_rtmr_log);
 	crypto_free_shash(tdx_emu_hmac);
 	crypto_free_shash(tdx_emu_sha384);
 }

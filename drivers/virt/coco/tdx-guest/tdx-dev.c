@@ -111,7 +111,17 @@ static struct attribute *tdx_guest_attrs[] = {
 	&dev_attr_completion_mode.attr,
 	NULL
 };
-ATTRIBUTE_GROUPS(tdx_guest);
+
+static const struct attribute_group tdx_guest_group = {
+	.attrs = tdx_guest_attrs,
+};
+
+/* completion_mode, and the measurements/ directory (tdx-mr.c) */
+static const struct attribute_group *tdx_guest_groups[] = {
+	&tdx_guest_group,
+	&tdx_mr_group,
+	NULL
+};
 
 /* The CPU the event-notify interrupt targets, -1 when polling */
 static int tdx_event_cpu_get(void *data, u64 *val)
@@ -162,8 +172,8 @@ static int tdx_platform_get(struct tdx_guest *tg)
 		pr_err("not a TDX guest, and the TDX platform emulator (tdx_emu) is not loaded\n");
 		return -ENODEV;
 	}
-	if (!ops->mr_report || !ops->vmcall_get_quote ||
-	    !ops->vmcall_setup_event_notify) {
+	if (!ops->mr_report || !ops->mr_rtmr_extend ||
+	    !ops->vmcall_get_quote || !ops->vmcall_setup_event_notify) {
 		pr_err("the TDX platform emulator lacks primitives\n");
 		symbol_put(tdx_emu_platform_ops);
 		return -ENODEV;
@@ -211,6 +221,10 @@ static int __init tdx_guest_init(void)
 	if (ret)
 		return ret;
 
+	ret = tdx_mr_init(tg);
+	if (ret)
+		goto put_platform;
+
 	tg->misc.name = KBUILD_MODNAME;
 	tg->misc.minor = MISC_DYNAMIC_MINOR;
 	tg->misc.fops = &tdx_guest_fops;
@@ -219,7 +233,7 @@ static int __init tdx_guest_init(void)
 	if (ret) {
 		if (ret == -EEXIST)
 			pr_err("a tdx_guest device exists already (another TDX guest driver?): not loading\n");
-		goto put_platform;
+		goto exit_mr;
 	}
 
 	ret = tdx_quote_init(tg);
@@ -242,6 +256,8 @@ exit_event:
 	tdx_quote_exit(tg);
 deregister_misc:
 	misc_deregister(&tg->misc);
+exit_mr:
+	tdx_mr_exit(tg);
 put_platform:
 	tdx_platform_put(tg);
 	pr_err("attestation is not available (%d)\n", ret);
@@ -258,6 +274,7 @@ static void __exit tdx_guest_exit(void)
 	tdx_event_exit(tg);
 	tdx_quote_exit(tg);
 	misc_deregister(&tg->misc);
+	tdx_mr_exit(tg);
 	tdx_platform_put(tg);
 }
 module_exit(tdx_guest_exit);

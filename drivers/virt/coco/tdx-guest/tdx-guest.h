@@ -62,6 +62,18 @@ struct tdx_guest_stats {
  * @quote_buf: the shared GetQuote buffer, %TDX_QUOTE_BUF_SIZE bytes
  * @quote_abandoned: the last request timed out or was interrupted, so the
  *	host may still own @quote_buf
+ * @mr_lock: serializes every TDG.MR.REPORT and TDG.MR.RTMR.EXTEND of the
+ *	driver, as the TDX module's RTMR lock would answer busy to a second
+ *	one; protects the measurement cache @mr_report, @mr_valid and
+ *	@mr_extend_data
+ * @mr_valid: @mr_report holds the registers as they are now: no extend
+ *	since it was taken
+ * @mr_report: the TDREPORT the measurements files are read from,
+ *	%TDX_REPORT_SIZE bytes (1024-byte aligned, private)
+ * @mr_reportdata: the REPORTDATA of @mr_report: zeros,
+ *	%TDX_REPORTDATA_SIZE bytes (64-byte aligned, private)
+ * @mr_extend_data: the 48 bytes TDG.MR.RTMR.EXTEND takes, in a buffer of
+ *	%TDX_RTMR_EXTEND_ALIGN bytes (64-byte aligned, private)
  */
 struct tdx_guest {
 	const struct tdx_platform_ops *ops;
@@ -80,6 +92,12 @@ struct tdx_guest {
 	struct mutex quote_lock;	/* one request at a time, see @quote_lock */
 	struct tdx_quote_buf *quote_buf;
 	bool quote_abandoned;
+
+	struct mutex mr_lock;	/* one TDX measurement call at a time */
+	bool mr_valid;
+	u8 *mr_report;
+	u8 *mr_reportdata;
+	u8 *mr_extend_data;
 };
 
 /* tdx-tdcall.c: the real primitives, valid only in a TDX guest */
@@ -88,6 +106,15 @@ extern const struct tdx_platform_ops tdx_tdcall_ops;
 /* tdx-report.c */
 int tdx_guest_mr_report(struct tdx_guest *tg, u8 *reportdata,
 			u8 *tdreport);
+int __tdx_guest_mr_report(struct tdx_guest *tg, u8 *reportdata,
+			  u8 *tdreport);
+int __tdx_guest_rtmr_extend(struct tdx_guest *tg, unsigned int index,
+			    const u8 *data);
+
+/* tdx-mr.c */
+extern const struct attribute_group tdx_mr_group;
+int tdx_mr_init(struct tdx_guest *tg);
+void tdx_mr_exit(struct tdx_guest *tg);
 
 /* tdx-event.c */
 void tdx_event_init(struct tdx_guest *tg, bool force_polling);

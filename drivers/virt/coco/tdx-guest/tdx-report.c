@@ -1,16 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * TDG.MR.REPORT: the TDREPORT of this TD, for the ioctl and for GetQuote.
+ * TDG.MR.REPORT and TDG.MR.RTMR.EXTEND: the TDREPORT of this TD, for the
+ * ioctl, for GetQuote and for the measurements files, and the extension
+ * of its run-time measurement registers.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/io.h>
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
 #include <linux/printk.h>
+#include <linux/string.h>
 
 #include "tdx-guest.h"
 
-static int tdx_report_status_to_errno(u64 status)
+/*
+ * TDG.MR.REPORT answers busy while another vCPU (or another kernel user of
+ * the TDX module) extends an RTMR: an extend takes microseconds, so a few
+ * short waits cover it. A register that stays busy beyond them is reported
+ * as -EBUSY.
+ */
+#define TDX_REPORT_BUSY_TRIES		8
+#define TDX_REPORT_BUSY_WAIT_MIN_US	50
+#define TDX_REPORT_BUSY_WAIT_MAX_US	100
+
+static bool tdx_status_is_busy(u64 status)
+{
+	return TDX_STATUS_CLASS(status) == TDX_STATUS_CLASS(TDX_OPERAND_BUSY);
+}
+
+static int tdx_status_to_errno(u64 status)
 {
 	if (status == TDX_SUCCESS)
 		return 0;
@@ -19,11 +40,47 @@ static int tdx_report_status_to_errno(u64 status)
 	case TDX_STATUS_CLASS(TDX_OPERAND_INVALID):
 		return -EINVAL;
 	case TDX_STATUS_CLASS(TDX_OPERAND_BUSY):
-		/* Another vCPU holds the RTMR lock: the caller may retry */
+		/* Another vCPU holds the RTMR lock */
 		return -EBUSY;
 	default:
 		return -EIO;
 	}
+}
+
+/**
+ * __tdx_guest_mr_report() - get the TDREPORT for a REPORTDATA, locked
+ * @tg: the driver, with @tg->mr_lock held
+ * @reportdata: %TDX_REPORTDATA_SIZE bytes of REPORTDATA
+ * @tdreport: where to store the %TDX_REPORT_SIZE bytes of TDREPORT
+ *
+ * As tdx_guest_mr_report(), for a caller that holds @tg->mr_lock.
+ *
+ * Return: 0, or -EINVAL, -EBUSY, -EIO as the TDX module status says.
+ */
+int __tdx_guest_mr_report(struct tdx_guest *tg, u8 *reportdata,
+			  u8 *tdreport)
+{
+	unsigned int tries = 0;
+	u64 status;
+	int ret;
+
+	lockdep_assert_held(&tg->mr_lock);
+
+	for (;;) {
+		status = tg->ops->mr_report(virt_to_phys(tdreport),
+					    virt_to_phys(reportdata),
+					    TDX_REPORT_SUBTYPE_0);
+		if (!tdx_status_is_busy(status) ||
+		    ++tries == TDX_REPORT_BUSY_TRIES)
+			break;
+		usleep_range(TDX_REPORT_BUSY_WAIT_MIN_US,
+			     TDX_REPORT_BUSY_WAIT_MAX_US);
+	}
+	ret = tdx_status_to_errno(status);
+	if (ret)
+		pr_err_ratelimited("TDG.MR.REPORT failed, status %#llx\n",
+				   status);
+	return ret;
 }
 
 /**
@@ -36,21 +93,54 @@ static int tdx_report_status_to_errno(u64 status)
  * alignment: pass kmalloc()ed buffers of exactly these sizes (kmalloc()
  * aligns power-of-two sizes naturally), never user or shared memory.
  *
+ * The driver's own extends never overlap a report (@tg->mr_lock); a busy
+ * answer, from an extend elsewhere in the TD, is retried a few times.
+ *
  * Return: 0, or -EINVAL, -EBUSY, -EIO as the TDX module status says
- * (invalid operand, busy, anything else).
+ * (invalid operand, still busy after the retries, anything else).
  */
 int tdx_guest_mr_report(struct tdx_guest *tg, u8 *reportdata,
 			u8 *tdreport)
 {
+	int ret;
+
+	mutex_lock(&tg->mr_lock);
+	ret = __tdx_guest_mr_report(tg, reportdata, tdreport);
+	mutex_unlock(&tg->mr_lock);
+	return ret;
+}
+
+/**
+ * __tdx_guest_rtmr_extend() - extend a run-time measurement register
+ * @tg: the driver, with @tg->mr_lock held
+ * @index: the RTMR, 0 to %TDX_NUM_RTMRS - 1
+ * @data: the %TDX_MR_SIZE bytes to extend it with
+ *
+ * TDG.MR.RTMR.EXTEND: RTMR[@index] = SHA384(RTMR[@index] || @data). The
+ * TDX module reads @data from private memory at a 64-byte boundary: it is
+ * copied to @tg->mr_extend_data first. A busy answer is not retried: the
+ * register was not extended and the caller says so.
+ *
+ * Return: 0, or -EINVAL (invalid operand), -EBUSY (RTMR lock held
+ * elsewhere), -EIO (any other TDX module status).
+ */
+int __tdx_guest_rtmr_extend(struct tdx_guest *tg, unsigned int index,
+			    const u8 *data)
+{
 	u64 status;
 	int ret;
 
-	status = tg->ops->mr_report(virt_to_phys(tdreport),
-				    virt_to_phys(reportdata),
-				    TDX_REPORT_SUBTYPE_0);
-	ret = tdx_report_status_to_errno(status);
+	lockdep_assert_held(&tg->mr_lock);
+
+	if (index >= TDX_NUM_RTMRS)
+		return -EINVAL;
+
+	memcpy(tg->mr_extend_data, data, TDX_MR_SIZE);
+	status = tg->ops->mr_rtmr_extend(virt_to_phys(tg->mr_extend_data),
+					 index);
+	ret = tdx_status_to_errno(status);
 	if (ret)
-		pr_err_ratelimited("TDG.MR.REPORT failed, status %#llx\n",
-				   status);
+		pr_err_ratelimited("TDG.MR.RTMR.EXTEND of RTMR%u failed, status %#llx\n",
+				   index, status);
 	return ret;
 }
