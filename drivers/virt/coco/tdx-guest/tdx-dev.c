@@ -288,3 +288,9 @@ MODULE_DEVICE_TABLE(x86cpu, tdx_guest_ids);
 
 MODULE_DESCRIPTION("Intel TDX guest attestation driver and TSM provider");
 MODULE_LICENSE("GPL");
+/*
+ * The package's version (dkms.conf). The in-tree tdx_guest has none: with
+ * none here either, dkms takes the two for the same module ("DKMS will not
+ * replace this module") and leaves the in-tree one in place.
+ */
+MODULE_VERSION("1.0");
