@@ -43,6 +43,16 @@ static inline int coco_kernel_connect(struct socket *sock, void *addr,
 }
 
 /*
+ * bin_attribute read()/write() take a const attribute from 6.17 on, and
+ * attribute_group.bin_attrs then holds const pointers.
+ */
+#ifdef COCO_HAVE_CONST_BIN_ATTR
+#define coco_bin_attr_const	const
+#else
+#define coco_bin_attr_const
+#endif
+
+/*
  * The per-CPU count of X86_PLATFORM_IPI_VECTOR interrupts (irq_stat): a
  * named member until 7.x made the counters an array.
  */

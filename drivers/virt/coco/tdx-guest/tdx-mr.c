@@ -23,18 +23,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <coco-tsm/kcompat.h>
 
 #include "tdx-guest.h"
-
-/*
- * The bin_attribute callbacks take a const attribute from 6.17 on
- * (TDX_MR_CONST_BIN_ATTR, set by our Kbuild from the kernel's sysfs.h).
- */
-#ifdef TDX_MR_CONST_BIN_ATTR
-#define TDX_MR_BIN_ATTR_CONST const
-#else
-#define TDX_MR_BIN_ATTR_CONST
-#endif
 
 /* Where a register is in the TDREPORT */
 #define TDX_MR_OFF(field)	(TDX_REPORT_OFF_TDINFO + TDX_TDINFO_OFF_##field)
@@ -59,7 +50,7 @@ static int tdx_mr_refresh(struct tdx_guest *tg)
 }
 
 static ssize_t tdx_mr_read(struct file *file, struct kobject *kobj,
-			   TDX_MR_BIN_ATTR_CONST struct bin_attribute *attr,
+			   coco_bin_attr_const struct bin_attribute *attr,
 			   char *buf, loff_t off, size_t count)
 {
 	struct tdx_guest *tg = tdx_mr_guest(kobj);
@@ -82,7 +73,7 @@ static ssize_t tdx_mr_read(struct file *file, struct kobject *kobj,
 }
 
 static ssize_t tdx_mr_rtmr_write(struct file *file, struct kobject *kobj,
-				 TDX_MR_BIN_ATTR_CONST struct bin_attribute *attr,
+				 coco_bin_attr_const struct bin_attribute *attr,
 				 char *buf, loff_t off, size_t count)
 {
 	struct tdx_guest *tg = tdx_mr_guest(kobj);
@@ -126,7 +117,7 @@ TDX_MR_ATTR(mrowner, "mrowner", TDX_MR_OFF(MROWNER), 0444, NULL);
 TDX_MR_ATTR(mrownerconfig, "mrownerconfig", TDX_MR_OFF(MROWNERCONFIG), 0444,
 	    NULL);
 
-static TDX_MR_BIN_ATTR_CONST struct bin_attribute *TDX_MR_BIN_ATTR_CONST
+static coco_bin_attr_const struct bin_attribute *coco_bin_attr_const
 tdx_mr_attrs[] = {
 	&tdx_mr_attr_rtmr0,
 	&tdx_mr_attr_rtmr1,
