@@ -32,13 +32,11 @@
 #if COCO_TSM_CORE == 3
 #define coco_tsm_ops		tsm_report_ops
 #define coco_tsm_desc		tsm_report_desc
-#define COCO_TSM_INBLOB_MAX	TSM_REPORT_INBLOB_MAX
 #define coco_tsm_register	tsm_report_register
 #define coco_tsm_unregister	tsm_report_unregister
 #else
 #define coco_tsm_ops		tsm_ops
 #define coco_tsm_desc		tsm_desc
-#define COCO_TSM_INBLOB_MAX	TSM_INBLOB_MAX
 #define coco_tsm_unregister	tsm_unregister
 #endif
 
