@@ -94,30 +94,12 @@ err:
 	return NULL;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int parse_hex_nonce(const char *s, u8 *out, size_t *len)
 {
-	size_t n = strlen(s), i;
+	size_t n = strlen(s);
 
-	if (!n || n % 2 || n > 128)
+	if (!n || n % 2 || n > 128 || hex_decode(s, n / 2, out))
 		return -1;
-	for (i = 0; i < n / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (u8)(hi << 4 | lo);
-	}
 	*len = n / 2;
 	return 0;
 }

@@ -30,17 +30,18 @@ static int hexdigit(char c)
 }
 
 /**
- * rtmr_parse_hex() - parse exactly 96 hex digits into a register value
- * @s: the digits, followed by nothing but spaces, tabs, CR or LF
- * @out: the 48 bytes
+ * hex_decode() - turn 2 * @n hex digits into @n bytes
+ * @s: the digits (at least 2 * @n characters, or a NUL before them)
+ * @n: bytes wanted
+ * @out: the bytes
  *
- * Return: 0, or -1 if @s is not exactly one 96-digit hex string.
+ * Return: 0, or -1 at the first character that is not a hex digit.
  */
-int rtmr_parse_hex(const char *s, u8 out[RTMR_SIZE])
+int hex_decode(const char *s, size_t n, u8 *out)
 {
 	size_t i;
 
-	for (i = 0; i < RTMR_SIZE; i++) {
+	for (i = 0; i < n; i++) {
 		int hi = hexdigit(s[2 * i]), lo;
 
 		if (hi < 0)
@@ -50,6 +51,20 @@ int rtmr_parse_hex(const char *s, u8 out[RTMR_SIZE])
 			return -1;
 		out[i] = (u8)(hi << 4 | lo);
 	}
+	return 0;
+}
+
+/**
+ * rtmr_parse_hex() - parse exactly 96 hex digits into a register value
+ * @s: the digits, followed by nothing but spaces, tabs, CR or LF
+ * @out: the 48 bytes
+ *
+ * Return: 0, or -1 if @s is not exactly one 96-digit hex string.
+ */
+int rtmr_parse_hex(const char *s, u8 out[RTMR_SIZE])
+{
+	if (hex_decode(s, RTMR_SIZE, out))
+		return -1;
 	for (s += 2 * RTMR_SIZE; *s; s++)
 		if (!strchr(" \t\r\n", *s))
 			return -1;

@@ -65,6 +65,7 @@ int verify_quote(const struct tdxq_quote *q, const char *root_path,
 		 const u8 *nonce, size_t nonce_len,
 		 const struct rtmr_expect *rtmrs, int nr_rtmrs);
 
+int hex_decode(const char *s, size_t n, u8 *out);
 int rtmr_parse_hex(const char *s, u8 out[RTMR_SIZE]);
 int rtmr_replay(const char *path, const u8 init[RTMR_SIZE],
 		u8 out[RTMR_SIZE], size_t *count);
