@@ -43,8 +43,19 @@ load_core() {
 	fi
 }
 
-unload_core() {
-	unload "$core_name"
+# suite_end MODULE...: run the suite's cleanup(), check that it left none
+# of MODULE loaded, print the TAP plan and exit with the suite's status
+suite_end() {
+	local m left=0
+
+	cleanup
+	trap - EXIT
+	for m; do
+		loaded "$m" && left=1
+	done
+	result $left "all modules unload"
+	echo "1..$n"
+	exit "$failed"
 }
 
 # run_tap PREFIX CMD...: a helper printing 'ok - X' lines; its exit status

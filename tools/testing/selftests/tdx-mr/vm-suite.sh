@@ -25,8 +25,7 @@ work=/tmp/tdx-mr
 
 cleanup() {
 	remove_entries
-	unload tdx_guest tdx_emu
-	unload_core
+	unload tdx_guest tdx_emu "$core_name"
 	qgs_stop
 }
 trap cleanup EXIT
@@ -142,10 +141,4 @@ else
 	skip "the quote's RTMR3" "no quoting service"
 fi
 
-cleanup
-trap - EXIT
-! loaded tdx_guest && ! loaded tdx_emu && ! loaded "$core_name"
-result $? "all modules unload"
-
-echo "1..$n"
-exit $failed
+suite_end tdx_guest tdx_emu "$core_name"

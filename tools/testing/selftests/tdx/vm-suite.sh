@@ -175,10 +175,4 @@ else
 fi
 rmdir "$report/fp"
 
-cleanup
-trap - EXIT
-! loaded tdx_guest && ! loaded tdx_emu && ! loaded "$core_name"
-result $? "all modules unload"
-
-echo "1..$n"
-exit $failed
+suite_end tdx_guest tdx_emu "$core_name"

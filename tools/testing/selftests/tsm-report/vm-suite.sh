@@ -285,10 +285,4 @@ else
 	expect 0 "tdx_guest: quotes again once the host let go"
 fi
 
-cleanup
-trap - EXIT
-! loaded "$core_name" && ! loaded tsm_test_provider && ! loaded tdx_guest
-result $? "all modules unload"
-
-echo "1..$n"
-exit $failed
+suite_end "$core_name" tsm_test_provider tdx_guest

@@ -137,10 +137,4 @@ else
 	memory_check "tdx_guest" "$before"
 fi
 
-cleanup
-trap - EXIT
-! loaded tdx_guest && ! loaded tdx_emu && ! loaded "$core_name"
-result $? "all modules unload"
-
-echo "1..$n"
-exit $failed
+suite_end tdx_guest tdx_emu "$core_name"
