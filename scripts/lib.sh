@@ -14,7 +14,15 @@ note() { echo ">>> $*" >&2; }
 # meta package currently points at; never hard-coded.
 stock_abi() {
 	dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
-		grep -o 'linux-headers-[0-9][^ ,]*' | sed -n '1s/^linux-headers-//p'
+		headers_abi
+}
+
+# headers_abi: the newest kernel ABI (6.1.0-57-amd64) among the
+# linux-headers-ABI packages named on stdin (a headers meta package's
+# Depends, of one or several of its versions)
+headers_abi() {
+	grep -o 'linux-headers-[0-9][^ ,]*' | sed 's/^linux-headers-//' |
+		sort -V | tail -n 1
 }
 
 stock_kdir() { echo "/usr/src/linux-headers-$(stock_abi)"; }

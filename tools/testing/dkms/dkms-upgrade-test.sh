@@ -69,8 +69,7 @@ if [ ! -e "$pristine" ]; then
 fi
 mkdir -p "$root"
 tar -C "$root" -xf "$pristine" || bail "cannot unpack $pristine"
-old=$(in_root dpkg-query -W -f='${Depends}' linux-headers-amd64 |
-	grep -o 'linux-headers-[0-9][^ ,]*' | sed -n '1s/^linux-headers-//p')
+old=$(in_root dpkg-query -W -f='${Depends}' linux-headers-amd64 | headers_abi)
 [ -n "$old" ] || bail "no 6.1 headers in the chroot"
 echo "# chroot: Debian 12 with linux-headers-$old and $(in_root dkms --version)"
 
@@ -87,7 +86,7 @@ rc=$?
 result $rc "apt-get install linux-headers-6.12-amd64 succeeds (exit $rc)"
 [ $rc = 0 ] || tail -n 20 "$log" | sed 's/^/#   /'
 new=$(in_root dpkg-query -W -f='${Depends}' linux-headers-6.12-amd64 |
-	grep -o 'linux-headers-[0-9][^ ,]*' | sed -n '1s/^linux-headers-//p')
+	headers_abi)
 echo "# upgraded to linux-headers-$new"
 
 in_root dkms status -m $package -v "$version" >"$log" 2>&1
