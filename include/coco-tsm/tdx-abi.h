@@ -33,8 +33,18 @@
 #define TDX_OPERAND_ID_RTMR		0xA8
 
 /* TDVMCALL: R10 = 0 selects a GHCI call, R11 the sub-function */
+#define TDVMCALL_GET_TD_VM_CALL_INFO		0x10000
 #define TDVMCALL_GET_QUOTE			0x10002
 #define TDVMCALL_SETUP_EVENT_NOTIFY_INTERRUPT	0x10004
+
+/*
+ * GetTdVmCallInfo leaf 1 (GHCI 1.5): R11 is the bitmap of the optional
+ * sub-functions the VMM implements. VMMs of GHCI 1.0 know only leaf 0 and
+ * answer leaf 1 with INVALID_OPERAND.
+ */
+#define TDVMCALL_INFO_LEAF_BASIC		0
+#define TDVMCALL_INFO_LEAF_SUBFUNCS		1
+#define TDVMCALL_SUBFUNC_SETUP_EVENT_NOTIFY	BIT_ULL(1)
 
 /* TDVMCALL completion status (R10) */
 #define TDVMCALL_STATUS_SUCCESS			0x0000000000000000ULL

@@ -31,6 +31,10 @@
  *	%TDVMCALL_STATUS_SUCCESS means the request was accepted and completes
  *	asynchronously, or has already completed, as the buffer's status tells.
  *	May sleep.
+ * @vmcall_get_td_vm_call_info: TDVMCALL<GetTdVmCallInfo>: query leaf
+ *	@leaf of the VMM's TDVMCALL support; R11-R14 of the answer are stored
+ *	in @out[0..3] (zeros unless the status is %TDVMCALL_STATUS_SUCCESS).
+ *	Returns the TDVMCALL status. May sleep.
  * @vmcall_setup_event_notify: TDVMCALL<SetupEventNotifyInterrupt>: ask the
  *	VMM to signal GetQuote completion with interrupt @vector on the CPU
  *	that makes this call. Returns the TDVMCALL status. Must be called with
@@ -42,6 +46,7 @@ struct tdx_platform_ops {
 			 u64 subtype);
 	u64 (*mr_rtmr_extend)(phys_addr_t data, u64 index);
 	u64 (*vmcall_get_quote)(phys_addr_t gpa, u64 size);
+	u64 (*vmcall_get_td_vm_call_info)(u64 leaf, u64 out[4]);
 	u64 (*vmcall_setup_event_notify)(u64 vector);
 };
 
