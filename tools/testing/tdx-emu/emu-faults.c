@@ -8,10 +8,17 @@
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/seq_file.h>
 
 #include "emu.h"
 
-struct tdx_emu_faults tdx_emu_faults;
+/* What an unmodified QEMU does: knobs at these values inject nothing */
+struct tdx_emu_faults tdx_emu_faults = {
+	.tdvmcall_info	= TDX_EMU_GHCI_1_5,
+	.header_gap_us	= TDX_EMU_HEADER_GAP_US,
+	.max_in_flight	= TDX_EMU_MAX_IN_FLIGHT,
+};
+
 struct tdx_emu_stats tdx_emu_stats;
 
 static int tdx_emu_spurious_irq_set(void *data, u64 val)
@@ -39,6 +46,53 @@ static int tdx_emu_complete_held_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(tdx_emu_complete_held_fops, NULL,
 			 tdx_emu_complete_held_set, "%llu\n");
+
+/*
+ * The knobs with a range: a value outside it is refused (EINVAL) rather than
+ * clamped, so a test that asks for something the emulator cannot do fails
+ * at the write, not later in a puzzling way.
+ */
+static int tdx_emu_u32_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(*(u32 *)data);
+	return 0;
+}
+
+static int tdx_emu_u32_set_in(void *data, u64 val, u64 min, u64 max)
+{
+	if (val < min || val > max)
+		return -EINVAL;
+	WRITE_ONCE(*(u32 *)data, val);
+	return 0;
+}
+
+static int tdx_emu_tdvmcall_info_set(void *data, u64 val)
+{
+	return tdx_emu_u32_set_in(data, val, 0, TDX_EMU_GHCI_MAX);
+}
+DEFINE_DEBUGFS_ATTRIBUTE(tdx_emu_tdvmcall_info_fops, tdx_emu_u32_get,
+			 tdx_emu_tdvmcall_info_set, "%llu\n");
+
+static int tdx_emu_header_gap_us_set(void *data, u64 val)
+{
+	return tdx_emu_u32_set_in(data, val, 0, TDX_EMU_HEADER_GAP_MAX_US);
+}
+DEFINE_DEBUGFS_ATTRIBUTE(tdx_emu_header_gap_us_fops, tdx_emu_u32_get,
+			 tdx_emu_header_gap_us_set, "%llu\n");
+
+static int tdx_emu_max_in_flight_set(void *data, u64 val)
+{
+	return tdx_emu_u32_set_in(data, val, 1, TDX_EMU_MAX_IN_FLIGHT);
+}
+DEFINE_DEBUGFS_ATTRIBUTE(tdx_emu_max_in_flight_fops, tdx_emu_u32_get,
+			 tdx_emu_max_in_flight_set, "%llu\n");
+
+static int tdx_emu_requests_seq_show(struct seq_file *m, void *v)
+{
+	tdx_emu_requests_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tdx_emu_requests_seq);
 
 static int tdx_emu_atomic64_get(void *data, u64 *val)
 {
@@ -115,7 +169,24 @@ void tdx_emu_faults_debugfs_init(struct dentry *root)
 			    &f->sync_unavailable);
 	debugfs_create_bool("refuse_event_notify", 0600, root,
 			    &f->refuse_event_notify);
+	debugfs_create_file_unsafe("tdvmcall_info", 0600, root,
+				   &f->tdvmcall_info,
+				   &tdx_emu_tdvmcall_info_fops);
+	debugfs_create_bool("header_write_qemu", 0600, root,
+			    &f->header_write_qemu);
+	debugfs_create_file_unsafe("header_gap_us", 0600, root,
+				   &f->header_gap_us,
+				   &tdx_emu_header_gap_us_fops);
+	debugfs_create_bool("stale_quote", 0600, root, &f->stale_quote);
+	debugfs_create_bool("refuse_get_quote", 0600, root,
+			    &f->refuse_get_quote);
+	debugfs_create_file_unsafe("max_in_flight", 0600, root,
+				   &f->max_in_flight,
+				   &tdx_emu_max_in_flight_fops);
 	debugfs_create_atomic_t("report_busy", 0600, root, &f->report_busy);
+	debugfs_create_atomic_t("report_invalid", 0600, root,
+				&f->report_invalid);
+	debugfs_create_atomic_t("report_error", 0600, root, &f->report_error);
 	debugfs_create_atomic_t("extend_busy", 0600, root, &f->extend_busy);
 	debugfs_create_atomic_t("extend_invalid", 0600, root,
 				&f->extend_invalid);
@@ -131,8 +202,13 @@ void tdx_emu_faults_debugfs_init(struct dentry *root)
 	debugfs_create_file_unsafe("quote_requests", 0400, root,
 				   &tdx_emu_stats.quote_requests,
 				   &tdx_emu_atomic64_fops);
+	debugfs_create_file_unsafe("quote_refused", 0400, root,
+				   &tdx_emu_stats.quote_refused,
+				   &tdx_emu_atomic64_fops);
 	debugfs_create_file_unsafe("quotes_in_flight", 0400, root, NULL,
 				   &tdx_emu_in_flight_fops);
+	debugfs_create_file("requests", 0400, root, NULL,
+			    &tdx_emu_requests_seq_fops);
 	debugfs_create_file_unsafe("event_vector", 0400, root, NULL,
 				   &tdx_emu_event_vector_fops);
 	debugfs_create_file_unsafe("event_cpu", 0400, root, NULL,

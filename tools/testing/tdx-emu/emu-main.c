@@ -15,11 +15,12 @@
  * without TDX, so that the unmodified tdx-guest driver can run on any x86
  * VM. It implements the attestation primitives of struct tdx_platform_ops:
  * TDG.MR.REPORT and TDG.MR.RTMR.EXTEND against emulated measurement
- * registers, and the GetQuote and SetupEventNotifyInterrupt TDVMCALLs,
- * which forward the TDREPORT to a quoting service speaking the QGS protocol
- * on a unix socket and signal completion with a real interrupt through the
- * local APIC. Root steers it, and injects the faults of a hostile host,
- * through /sys/kernel/debug/tdx_emu/ (see README.md).
+ * registers, and the GetQuote, GetTdVmCallInfo and
+ * SetupEventNotifyInterrupt TDVMCALLs. GetQuote forwards the TDREPORT to a
+ * quoting service speaking the QGS protocol on a unix socket and signals
+ * completion with a real interrupt through the local APIC. Root steers it,
+ * and injects the faults of a hostile host, through
+ * /sys/kernel/debug/tdx_emu/ (see README.md).
  */
 
 char *tdx_emu_qgs_socket = "/run/tdx-qgs/qgs.socket";
@@ -36,6 +37,7 @@ const struct tdx_platform_ops tdx_emu_platform_ops = {
 	.mr_report			= tdx_emu_mr_report,
 	.mr_rtmr_extend			= tdx_emu_mr_rtmr_extend,
 	.vmcall_get_quote		= tdx_emu_vmcall_get_quote,
+	.vmcall_get_td_vm_call_info	= tdx_emu_vmcall_get_td_vm_call_info,
 	.vmcall_setup_event_notify	= tdx_emu_vmcall_setup_event_notify,
 };
 EXPORT_SYMBOL_GPL(tdx_emu_platform_ops);

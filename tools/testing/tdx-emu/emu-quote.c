@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * TDX platform emulator: the VMM's side of TDVMCALL<GetQuote> and
- * TDVMCALL<SetupEventNotifyInterrupt>.
+ * TDX platform emulator: the VMM's side of TDVMCALL<GetQuote>,
+ * TDVMCALL<GetTdVmCallInfo> and TDVMCALL<SetupEventNotifyInterrupt>.
  *
  * GetQuote is asynchronous as in QEMU: the TDVMCALL validates the shared
  * buffer, copies the TDREPORT out of it, marks it IN_FLIGHT and returns.
  * A worker then asks the quoting service, writes the response into the
- * buffer in QEMU's order (data, out_len, status) and raises the vector the
- * TD registered, on the CPU that registered it, through the local APIC.
+ * buffer and raises the vector the TD registered, on the CPU that
+ * registered it, through the local APIC.
+ *
+ * By default the response is written in an order stricter than QEMU's: the
+ * data, then out_len, then status, each made visible before the next, so a
+ * guest that sees the final status sees everything else. QEMU writes the
+ * data, then the whole 24-byte header (status and out_len) with one copy
+ * whose order within the header is unspecified; the header_write_qemu knob
+ * emulates that, with the window between the two fields held open.
  *
  * While a request is in flight the emulator holds a reference on every page
  * of the buffer: the host owns that memory until it completes, and a guest
@@ -20,11 +27,13 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <coco-tsm/tdx-abi.h>
 #include <linux/workqueue.h>
 #include <asm/apic.h>
+#include <coco-tsm/kcompat.h>
+#include <coco-tsm/tdx-abi.h>
 
 #include "emu.h"
 
@@ -36,6 +45,7 @@
  * @size: size of the shared buffer
  * @buf: the shared buffer, through the direct map
  * @held: parked by the never_complete fault, not queued
+ * @running: its worker is asking the service or writing the response
  * @release: complete even if never_complete is set (complete_held)
  * @qgs: connection to the quoting service (or the ERR_PTR() of the
  *	attempt), NULL until made
@@ -48,20 +58,37 @@ struct tdx_emu_request {
 	u64 size;
 	struct tdx_quote_buf *buf;
 	bool held;
+	bool running;
 	bool release;
 	struct tdx_emu_qgs_conn *qgs;
 	u8 report[TDX_REPORT_SIZE];
 };
 
 /*
- * Protects the request list, its length, each request's @held and
- * @release, and tdx_emu_stopping.
+ * Protects the request list, its length, each request's @held, @running
+ * and @release, and tdx_emu_stopping.
  */
 static DEFINE_MUTEX(tdx_emu_req_lock);
 static LIST_HEAD(tdx_emu_reqs);
 static unsigned int tdx_emu_nr_reqs;
 static bool tdx_emu_stopping;
 static struct workqueue_struct *tdx_emu_wq;
+
+/*
+ * The last quote the service returned, which stale_quote answers the next
+ * request with; swapped whole under the lock, copied outside it.
+ */
+static DEFINE_MUTEX(tdx_emu_last_quote_lock);
+static u8 *tdx_emu_last_quote;
+static size_t tdx_emu_last_quote_len;
+
+/*
+ * Where REPORTDATA lies in a quote, for stale_quote to spoil: Quote v4 has
+ * the 48-byte header, then the TD report body with REPORTDATA at 520; v5
+ * puts a u16 body type and a u32 body size between header and body.
+ */
+#define TDX_EMU_QUOTE_V4_REPORTDATA	568
+#define TDX_EMU_QUOTE_V5_REPORTDATA	(48 + 2 + 4 + 520)
 
 /* Protects the notification target; -1 until the TD registers one */
 static DEFINE_SPINLOCK(tdx_emu_event_lock);
@@ -119,6 +146,38 @@ static void tdx_emu_notify(void)
 }
 
 /**
+ * tdx_emu_vmcall_get_td_vm_call_info() - emulated GetTdVmCallInfo
+ * @leaf: the leaf asked for (R12)
+ * @out: R11..R14 of the answer
+ *
+ * Leaf 0 answers SUCCESS with all four zero; leaf 1 answers SUCCESS with
+ * the optional sub-functions the VMM supports in R11 (QEMU's set: only
+ * SetupEventNotifyInterrupt), as GHCI 1.5 defines. The tdvmcall_info knob
+ * makes it a VMM without the notification, or a GHCI 1.0 VMM that knows
+ * leaf 0 only. @out is all zero unless the call succeeds.
+ *
+ * Return: the TDVMCALL status.
+ */
+u64 tdx_emu_vmcall_get_td_vm_call_info(u64 leaf, u64 out[4])
+{
+	u32 ghci = READ_ONCE(tdx_emu_faults.tdvmcall_info);
+
+	memset(out, 0, 4 * sizeof(*out));
+	switch (leaf) {
+	case TDVMCALL_INFO_LEAF_BASIC:
+		return TDVMCALL_STATUS_SUCCESS;
+	case TDVMCALL_INFO_LEAF_SUBFUNCS:
+		if (ghci == TDX_EMU_GHCI_1_0)
+			return TDVMCALL_STATUS_INVALID_OPERAND;
+		if (ghci == TDX_EMU_GHCI_1_5)
+			out[0] = TDVMCALL_SUBFUNC_SETUP_EVENT_NOTIFY;
+		return TDVMCALL_STATUS_SUCCESS;
+	default:
+		return TDVMCALL_STATUS_INVALID_OPERAND;
+	}
+}
+
+/**
  * tdx_emu_vmcall_setup_event_notify() - emulated SetupEventNotifyInterrupt
  * @vector: the vector to signal GetQuote completion with, 32..255
  *
@@ -131,7 +190,10 @@ u64 tdx_emu_vmcall_setup_event_notify(u64 vector)
 {
 	int cpu;
 
-	if (READ_ONCE(tdx_emu_faults.refuse_event_notify))
+	/* A VMM that does not list it in GetTdVmCallInfo does not do it */
+	if (READ_ONCE(tdx_emu_faults.refuse_event_notify) ||
+	    READ_ONCE(tdx_emu_faults.tdvmcall_info) ==
+	    TDX_EMU_GHCI_1_5_NO_NOTIFY)
 		return TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED;
 	if (vector < TDX_EVENT_NOTIFY_VECTOR_MIN ||
 	    vector > TDX_EVENT_NOTIFY_VECTOR_MAX)
@@ -176,9 +238,13 @@ static void tdx_emu_request_free(struct tdx_emu_request *req)
 }
 
 /*
- * Write the outcome in QEMU's order: response data, then out_len, then
- * status, each made visible before the next, then the interrupt. The fault
- * knobs bend exactly this sequence.
+ * Write the outcome: the response data, then the header, then the
+ * interrupt, as QEMU does. The header is written out_len first, status
+ * last, each made visible before the next, so that the default is a VMM a
+ * guest can trust (stricter than QEMU, whose one header copy has no order
+ * within it). header_write_qemu writes status first and out_len up to
+ * header_gap_us later, the other order that copy allows, made observable.
+ * The fault knobs bend exactly this sequence.
  */
 static void tdx_emu_complete(struct tdx_emu_request *req, u64 status,
 			     const u8 *quote, u32 quote_len)
@@ -204,10 +270,20 @@ static void tdx_emu_complete(struct tdx_emu_request *req, u64 status,
 
 	/* A guest that sees out_len sees the data it counts ... */
 	smp_wmb();
-	WRITE_ONCE(buf->out_len, out_len);
-	/* ... and a guest that sees the final status sees out_len */
-	smp_wmb();
-	WRITE_ONCE(buf->status, status);
+	if (READ_ONCE(f->header_write_qemu)) {
+		/*
+		 * ... but here a guest that sees the final status may see the
+		 * out_len it had written itself: no barrier, and time between.
+		 */
+		WRITE_ONCE(buf->status, status);
+		fsleep(READ_ONCE(f->header_gap_us));
+		WRITE_ONCE(buf->out_len, out_len);
+	} else {
+		WRITE_ONCE(buf->out_len, out_len);
+		/* ... and a guest that sees the final status sees out_len */
+		smp_wmb();
+		WRITE_ONCE(buf->status, status);
+	}
 
 	if (!irq_first)
 		tdx_emu_notify();
@@ -216,6 +292,55 @@ static void tdx_emu_complete(struct tdx_emu_request *req, u64 status,
 		msleep(TDX_EMU_REWRITE_MS);
 		memset(buf->data, 0xa5, quote_len);
 	}
+}
+
+/* Make @quote, of @len bytes, not the one for this request's REPORTDATA */
+static void tdx_emu_spoil_reportdata(u8 *quote, size_t len)
+{
+	size_t off = TDX_EMU_QUOTE_V4_REPORTDATA;
+
+	/* Other versions are no TDX quote: spoil them where v4 would be */
+	if (len >= sizeof(u16) && get_unaligned_le16(quote) == 5)
+		off = TDX_EMU_QUOTE_V5_REPORTDATA;
+	/* Too short to hold REPORTDATA: still not the service's quote */
+	if (off >= len)
+		off = len - 1;
+	quote[off] ^= 0xff;
+}
+
+/*
+ * Keep the service's @quote for the next stale_quote answer and, if this
+ * request is to get a stale one, replace @quote (of *@len bytes, room for
+ * @max) with the previous quote, or spoil its REPORTDATA if there was none
+ * or it does not fit. Keeping a copy is best effort: without memory, the
+ * next request has no previous quote.
+ */
+static void tdx_emu_keep_quote(u8 *quote, size_t *len, size_t max)
+{
+	bool stale = READ_ONCE(tdx_emu_faults.stale_quote);
+	u8 *copy, *prev;
+	size_t prev_len;
+
+	copy = kvmalloc(*len, GFP_KERNEL);
+	if (copy)
+		memcpy(copy, quote, *len);
+
+	mutex_lock(&tdx_emu_last_quote_lock);
+	prev = tdx_emu_last_quote;
+	prev_len = tdx_emu_last_quote_len;
+	tdx_emu_last_quote = copy;
+	tdx_emu_last_quote_len = copy ? *len : 0;
+	mutex_unlock(&tdx_emu_last_quote_lock);
+
+	if (stale) {
+		if (prev && prev_len <= max) {
+			memcpy(quote, prev, prev_len);
+			*len = prev_len;
+		} else {
+			tdx_emu_spoil_reportdata(quote, *len);
+		}
+	}
+	kvfree(prev);
 }
 
 static void tdx_emu_quote_work(struct work_struct *work)
@@ -243,6 +368,7 @@ static void tdx_emu_quote_work(struct work_struct *work)
 		mutex_unlock(&tdx_emu_req_lock);
 		return;
 	}
+	req->running = true;
 	mutex_unlock(&tdx_emu_req_lock);
 
 	/* Connected in the guest's context; here only if that was skipped */
@@ -266,6 +392,8 @@ static void tdx_emu_quote_work(struct work_struct *work)
 		status = TDX_QUOTE_STATUS_ERROR;
 	if (rc)
 		pr_debug("GetQuote at %pa failed: %d\n", &req->gpa, rc);
+	else
+		tdx_emu_keep_quote(quote, &quote_len, quote_max);
 
 	tdx_emu_complete(req, status, quote, rc ? 0 : quote_len);
 	kvfree(quote);
@@ -283,7 +411,8 @@ static u64 tdx_emu_queue_request(struct tdx_emu_request *req)
 
 	lockdep_assert_held(&tdx_emu_req_lock);
 
-	if (tdx_emu_stopping || tdx_emu_nr_reqs >= TDX_EMU_MAX_IN_FLIGHT)
+	if (tdx_emu_stopping ||
+	    tdx_emu_nr_reqs >= READ_ONCE(tdx_emu_faults.max_in_flight))
 		return TDVMCALL_STATUS_RETRY;
 
 	atomic64_inc(&tdx_emu_stats.quote_requests);
@@ -304,7 +433,9 @@ static u64 tdx_emu_queue_request(struct tdx_emu_request *req)
  * Checks the buffer as QEMU does, takes the TDREPORT out of it and queues
  * the request. With the sync_unavailable fault it answers like QEMU with no
  * quoting service configured: status SERVICE_UNAVAILABLE, written before
- * the call returns, and no interrupt. May sleep.
+ * the call returns, and no interrupt. With refuse_get_quote it refuses the
+ * call outright, leaving the buffer alone. Above max_in_flight requests
+ * owned it answers RETRY. May sleep.
  *
  * Return: the TDVMCALL status; %TDVMCALL_STATUS_SUCCESS means accepted.
  */
@@ -314,6 +445,10 @@ u64 tdx_emu_vmcall_get_quote(phys_addr_t gpa, u64 size)
 	struct tdx_quote_buf *buf;
 	u64 ret;
 
+	if (READ_ONCE(tdx_emu_faults.refuse_get_quote)) {
+		atomic64_inc(&tdx_emu_stats.quote_refused);
+		return TDVMCALL_STATUS_INVALID_OPERAND;
+	}
 	if (!IS_ALIGNED(gpa, SZ_4K) || !IS_ALIGNED(size, SZ_4K))
 		return TDVMCALL_STATUS_ALIGN_ERROR;
 	if (!size || size > TDX_QUOTE_BUF_MAX_SIZE ||
@@ -400,6 +535,51 @@ unsigned int tdx_emu_quotes_in_flight(void)
 	return nr;
 }
 
+/* The emulator's references on @folio: one per page of each request in it */
+static unsigned long tdx_emu_pins_on(struct folio *folio)
+{
+	struct tdx_emu_request *req;
+	unsigned long pins = 0, i, pfn;
+
+	lockdep_assert_held(&tdx_emu_req_lock);
+
+	list_for_each_entry(req, &tdx_emu_reqs, node) {
+		pfn = PHYS_PFN(req->gpa);
+		for (i = 0; i < req->size >> PAGE_SHIFT; i++)
+			pins += page_folio(pfn_to_page(pfn + i)) == folio;
+	}
+	return pins;
+}
+
+/**
+ * tdx_emu_requests_show() - list the requests the emulated VMM owns
+ * @m: the debugfs requests file
+ *
+ * One line per request: its buffer, its state, and the references on the
+ * buffer's first page other than the emulator's own pins, which are the
+ * guest's: 0 means the guest freed a buffer the host still owned. Every
+ * listed request holds its pins (they go after it leaves the list), so the
+ * count cannot go negative.
+ */
+void tdx_emu_requests_show(struct seq_file *m)
+{
+	struct tdx_emu_request *req;
+	struct folio *folio;
+	const char *state;
+
+	mutex_lock(&tdx_emu_req_lock);
+	list_for_each_entry(req, &tdx_emu_reqs, node) {
+		folio = page_folio(pfn_to_page(PHYS_PFN(req->gpa)));
+		state = req->held ? "held" : req->running ? "running" :
+			"queued";
+		seq_printf(m, "gpa=0x%llx size=%llu state=%s guest_refs=%ld\n",
+			   (u64)req->gpa, req->size, state,
+			   folio_ref_count(folio) -
+			   (long)tdx_emu_pins_on(folio));
+	}
+	mutex_unlock(&tdx_emu_req_lock);
+}
+
 /**
  * tdx_emu_quote_init() - set up the completion workqueue
  *
@@ -444,4 +624,5 @@ void tdx_emu_quote_exit(void)
 		list_del(&req->node);
 		tdx_emu_request_free(req);
 	}
+	kvfree(tdx_emu_last_quote);
 }

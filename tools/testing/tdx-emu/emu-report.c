@@ -197,6 +197,9 @@ static int tdx_emu_build_report(u8 *report, const u8 *reportdata)
  * @reportdata: physical address of the 64-byte, 64-aligned REPORTDATA
  * @subtype: report subtype, must be 0
  *
+ * The report_invalid, report_error and report_busy fault knobs make it fail
+ * without writing a report.
+ *
  * Return: the TDX module completion status.
  */
 u64 tdx_emu_mr_report(phys_addr_t tdreport, phys_addr_t reportdata,
@@ -213,6 +216,12 @@ u64 tdx_emu_mr_report(phys_addr_t tdreport, phys_addr_t reportdata,
 		return TDX_OPERAND_INVALID + TDX_OPERAND_ID_RDX;
 	if (subtype != TDX_REPORT_SUBTYPE_0)
 		return TDX_OPERAND_INVALID + TDX_OPERAND_ID_R8;
+
+	/* The failures a driver must pass on, not retry; no report written */
+	if (tdx_emu_fault_take(&tdx_emu_faults.report_invalid))
+		return TDX_OPERAND_INVALID + TDX_OPERAND_ID_RCX;
+	if (tdx_emu_fault_take(&tdx_emu_faults.report_error))
+		return TDX_OPERAND_ADDR_RANGE_ERROR;
 
 	/* Copy first: REPORTDATA may lie inside the output buffer */
 	memcpy(data, phys_to_virt(reportdata), sizeof(data));

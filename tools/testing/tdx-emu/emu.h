@@ -4,7 +4,7 @@
  *
  * emu-main.c	module init/exit, the exported ops table, the debugfs root
  * emu-report.c	measurement state, TDG.MR.REPORT, TDG.MR.RTMR.EXTEND, MAC
- * emu-quote.c	TDVMCALL GetQuote and SetupEventNotifyInterrupt
+ * emu-quote.c	TDVMCALL GetQuote, GetTdVmCallInfo, SetupEventNotifyInterrupt
  * emu-qgs.c	the VMM's client of the quoting service (QGS protocol)
  * emu-faults.c	fault injection knobs and observables
  */
@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 struct dentry;
+struct seq_file;
 
 /* Requests the emulated VMM accepts at once, as QEMU does */
 #define TDX_EMU_MAX_IN_FLIGHT		16
@@ -24,6 +25,11 @@ struct dentry;
 #define TDX_EMU_LATE_STATUS_MS		50
 /* Delay of the data overwrite with the rewrite_after_complete fault */
 #define TDX_EMU_REWRITE_MS		10
+/* Default and bound of header_gap_us, the window of header_write_qemu */
+#define TDX_EMU_HEADER_GAP_US		200
+#define TDX_EMU_HEADER_GAP_MAX_US	10000
+/* VMM generations tdvmcall_info selects (see enum tdx_emu_ghci) */
+#define TDX_EMU_GHCI_MAX		2
 /* Bound on one spurious_irq write, so a typo cannot stall a CPU */
 #define TDX_EMU_MAX_SPURIOUS		10000
 /* Extends the rtmr_log keeps; later ones are counted in rtmr_log_lost */
@@ -42,7 +48,18 @@ struct dentry;
  * @never_complete: hold requests IN_FLIGHT until complete_held
  * @sync_unavailable: answer SERVICE_UNAVAILABLE inside the TDVMCALL
  * @refuse_event_notify: fail SetupEventNotifyInterrupt
+ * @tdvmcall_info: the VMM generation GetTdVmCallInfo answers for, an
+ *	enum tdx_emu_ghci
+ * @header_write_qemu: write the header's status, then out_len after
+ *	@header_gap_us, with no ordering between them
+ * @header_gap_us: the window of @header_write_qemu, at most
+ *	%TDX_EMU_HEADER_GAP_MAX_US
+ * @stale_quote: complete with the quote of the previous request
+ * @refuse_get_quote: GetQuote answers INVALID_OPERAND, buffer untouched
+ * @max_in_flight: requests accepted at once, 1..%TDX_EMU_MAX_IN_FLIGHT
  * @report_busy: the next this many TDG.MR.REPORTs answer TDX_OPERAND_BUSY
+ * @report_invalid: ... answer TDX_OPERAND_INVALID + RCX, without a report
+ * @report_error: ... answer TDX_OPERAND_ADDR_RANGE_ERROR, without a report
  * @extend_busy: the next this many TDG.MR.RTMR.EXTENDs answer
  *	TDX_OPERAND_BUSY, without extending
  * @extend_invalid: ... answer TDX_OPERAND_INVALID, without extending
@@ -65,20 +82,43 @@ struct tdx_emu_faults {
 	bool never_complete;
 	bool sync_unavailable;
 	bool refuse_event_notify;
+	u32 tdvmcall_info;
+	bool header_write_qemu;
+	u32 header_gap_us;
+	bool stale_quote;
+	bool refuse_get_quote;
+	u32 max_in_flight;
 	atomic_t report_busy;
+	atomic_t report_invalid;
+	atomic_t report_error;
 	atomic_t extend_busy;
 	atomic_t extend_invalid;
 	atomic_t extend_error;
 };
 
 /**
+ * enum tdx_emu_ghci - the VMM generations the tdvmcall_info knob selects
+ * @TDX_EMU_GHCI_1_5: GetTdVmCallInfo leaf 1 lists SetupEventNotifyInterrupt
+ * @TDX_EMU_GHCI_1_5_NO_NOTIFY: leaf 1 answers without it, and the VMM does
+ *	not implement SetupEventNotifyInterrupt
+ * @TDX_EMU_GHCI_1_0: leaf 1 is unknown (INVALID_OPERAND); only leaf 0 is
+ */
+enum tdx_emu_ghci {
+	TDX_EMU_GHCI_1_5,
+	TDX_EMU_GHCI_1_5_NO_NOTIFY,
+	TDX_EMU_GHCI_1_0,
+};
+
+/**
  * struct tdx_emu_stats - observables of the emulated VMM
  * @irqs_raised: interrupts sent to the registered vector and CPU
  * @quote_requests: GetQuote TDVMCALLs that passed validation
+ * @quote_refused: GetQuote TDVMCALLs refused by the refuse_get_quote fault
  */
 struct tdx_emu_stats {
 	atomic64_t irqs_raised;
 	atomic64_t quote_requests;
+	atomic64_t quote_refused;
 };
 
 extern struct tdx_emu_faults tdx_emu_faults;
@@ -98,11 +138,13 @@ bool tdx_emu_phys_is_ram(phys_addr_t pa, size_t size);
 int tdx_emu_quote_init(void);
 void tdx_emu_quote_exit(void);
 u64 tdx_emu_vmcall_get_quote(phys_addr_t gpa, u64 size);
+u64 tdx_emu_vmcall_get_td_vm_call_info(u64 leaf, u64 out[4]);
 u64 tdx_emu_vmcall_setup_event_notify(u64 vector);
 bool tdx_emu_raise_irq(void);
 void tdx_emu_complete_held(void);
 unsigned int tdx_emu_quotes_in_flight(void);
 void tdx_emu_event_target(int *vector, int *cpu);
+void tdx_emu_requests_show(struct seq_file *m);
 
 /* emu-qgs.c */
 struct tdx_emu_qgs_conn;

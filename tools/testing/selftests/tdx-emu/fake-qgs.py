@@ -9,6 +9,11 @@ one request per connection. Before each reply it reads STATE_DIR/mode:
 
   ok [LEN]   a well-formed GET_QUOTE_RESP with a LEN-byte quote (default
              5000): b"QUOTE" + the TDREPORT's REPORTDATA, repeated
+  v4 [LEN]   the same with a quote shaped like a TDX Quote v4: version 4
+             in a 48-byte header, the TDREPORT's REPORTDATA at 568, zeros
+             elsewhere (no signature: only the emulator reads it)
+  v5 [LEN]   ... Quote v5: version 5, body type 2 and size 584 at 48 and
+             50, REPORTDATA at 574
   error      a bare 24-byte reply with error_code 0x12001
   badver     version 1.0 instead of 1.1
   badtype    type GET_COLLATERAL_RESP
@@ -45,6 +50,17 @@ def reply(conn, msg_type, err, quote, minor=1, selid=b"", size_delta=0):
     conn.sendall(struct.pack(">I", size) + msg)
 
 
+def shaped_quote(version, reportdata, qlen):
+    # Header: version, attestation key type 2 (ECDSA P-256), TEE type TDX
+    quote = struct.pack("<HHI", version, 2, 0x81).ljust(48, b"\0")
+    if version == 5:
+        quote += struct.pack("<HI", 2, 584)
+    body = bytearray(584)
+    body[520:584] = reportdata
+    quote += bytes(body)
+    return quote.ljust(qlen, b"\0")[:qlen]
+
+
 def serve(conn, state):
     n = struct.unpack(">I", recvn(conn, 4))[0]
     msg = recvn(conn, n)
@@ -66,6 +82,8 @@ def serve(conn, state):
 
     if mode == "ok":
         reply(conn, 1, 0, quote)
+    elif mode in ("v4", "v5"):
+        reply(conn, 1, 0, shaped_quote(int(mode[1]), report[128:192], qlen))
     elif mode == "error":
         reply(conn, 1, 0x12001, b"")
     elif mode == "badver":

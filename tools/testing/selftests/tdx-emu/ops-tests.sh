@@ -55,16 +55,48 @@ wait_idle() {
 	return 1
 }
 
+# wait_held N: wait for the requests file to list N held requests
+wait_held() {
+	local i reqs
+
+	for ((i = 0; i < 200; i++)); do
+		reqs=$(<$DBG/requests)
+		[ "$(grep -c ' state=held ' <<<"$reqs")" = "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 mode() { echo "$*" >"$WORK/qgs/mode"; }
 
-# quote_hex LEN: the quote fake-qgs.py returns for REPORTDATA 00..3f
-quote_hex() {
-	local unit=51554f5445 q= i
+# rd_hex [SEED]: the stand-in's REPORTDATA for SEED (get_quote's fifth
+# word, default 0): bytes SEED .. SEED + 63, in hex
+rd_hex() {
+	local rd= i
 
-	for ((i = 0; i < 64; i++)); do unit=$unit$(printf %02x $i); done
+	for ((i = 0; i < 64; i++)); do rd=$rd$(printf %02x $((${1:-0} + i))); done
+	echo "$rd"
+}
+
+# spoiled_hex [SEED]: that REPORTDATA with its first byte flipped, as
+# stale_quote spoils a quote
+spoiled_hex() {
+	local rd
+
+	rd=$(rd_hex "$@")
+	printf '%02x%s\n' $((0x${rd:0:2} ^ 0xff)) "${rd:2}"
+}
+
+# quote_hex LEN [SEED]: the quote fake-qgs.py returns in mode ok
+quote_hex() {
+	local unit=51554f5445$(rd_hex "${2:-0}") q=
+
 	while ((${#q} < $1 * 2)); do q=$q$unit; done
 	echo "${q:0:$(($1 * 2))}"
 }
+
+# data_hex OFFSET LEN: bytes of the newest quote, in hex
+data_hex() { xxd -p -s "$1" -l "$2" $T/quote_data | tr -d '\n'; }
 
 stop_qgs() {
 	[ -n "${qgs_pid:-}" ] && kill -- -"$qgs_pid" 2>/dev/null
@@ -97,6 +129,19 @@ expect_eq "MR.REPORT REPORTDATA not 64-aligned: OPERAND_INVALID+RDX" \
 	"$(call mr_report '0 420 0')" 0xc000010000000002
 expect_eq "MR.REPORT subtype 1: OPERAND_INVALID+R8" \
 	"$(call mr_report '0 400 1')" 0xc000010000000008
+expect_eq "report_invalid: 1" "$(wrs $DBG/report_invalid 1)" ok
+expect_eq "report_invalid: MR.REPORT answers OPERAND_INVALID+RCX" \
+	"$(call mr_report '0 400 0')" 0xc000010000000001
+expect_eq "report_invalid: for one call" "$(call mr_report '0 400 0')" \
+	$ST_SUCCESS
+expect_eq "report_error: 2" "$(wrs $DBG/report_error 2)" ok
+expect_eq "report_error: MR.REPORT answers OPERAND_ADDR_RANGE_ERROR" \
+	"$(call mr_report '0 400 0')" 0xc000010100000000
+expect_eq "report_error: the second call too" \
+	"$(call mr_report '0 400 0')" 0xc000010100000000
+expect_eq "report_error: then success" "$(call mr_report '0 400 0')" \
+	$ST_SUCCESS
+expect_eq "report_error: used up" "$(<$DBG/report_error)" 0
 expect_eq "RTMR.EXTEND succeeds" "$(call rtmr_extend '1000 3')" $ST_SUCCESS
 expect_eq "RTMR.EXTEND data not 64-aligned: OPERAND_INVALID+RCX" \
 	"$(call rtmr_extend '1010 3')" 0xc000010000000001
@@ -129,6 +174,46 @@ got=$(($(plt $CPU) - before))
 check "they arrive on the recorded CPU ($got of 200, coalesced)" \
 	test $got -ge 1 -a $got -le 200
 
+# --- GetTdVmCallInfo: the VMM generations of tdvmcall_info ----------------
+
+# vminfo LEAF: "STATUS R11 R12 R13 R14" of GetTdVmCallInfo(LEAF)
+vminfo() {
+	local st r
+
+	st=$(call get_td_vm_call_info "$1") && read -r r <"$T/info" &&
+		echo "$st $r"
+}
+# notify_on_cpu: SetupEventNotifyInterrupt($VECTOR) from CPU $CPU
+notify_on_cpu() {
+	taskset -c $CPU bash -c "printf $VECTOR >$T/setup_event_notify" &&
+		cat $T/status
+}
+ZEROS="0x0 0x0 0x0 0x0"
+expect_eq "tdvmcall_info: default 0 (GHCI 1.5 VMM)" "$(<$DBG/tdvmcall_info)" 0
+expect_eq "GetTdVmCallInfo leaf 0: SUCCESS, all zero" "$(vminfo 0)" \
+	"$ST_SUCCESS $ZEROS"
+expect_eq "leaf 1: SUCCESS, R11 bit 1 (SetupEventNotifyInterrupt)" \
+	"$(vminfo 1)" "$ST_SUCCESS 0x2 0x0 0x0 0x0"
+expect_eq "leaf 2: INVALID_OPERAND, all zero" "$(vminfo 2)" \
+	"$VM_INVALID $ZEROS"
+wrs $DBG/tdvmcall_info 1 >/dev/null
+expect_eq "tdvmcall_info 1: leaf 1 SUCCESS without the bit" "$(vminfo 1)" \
+	"$ST_SUCCESS $ZEROS"
+expect_eq "tdvmcall_info 1: leaf 0 SUCCESS" "$(vminfo 0)" "$ST_SUCCESS $ZEROS"
+expect_eq "tdvmcall_info 1: SetupEventNotifyInterrupt SUBFUNC_UNSUPPORTED" \
+	"$(notify_on_cpu)" $VM_UNSUPPORTED
+wrs $DBG/tdvmcall_info 2 >/dev/null
+expect_eq "tdvmcall_info 2 (GHCI 1.0): leaf 1 INVALID_OPERAND" \
+	"$(vminfo 1)" "$VM_INVALID $ZEROS"
+expect_eq "tdvmcall_info 2: leaf 0 SUCCESS" "$(vminfo 0)" "$ST_SUCCESS $ZEROS"
+expect_eq "tdvmcall_info 2: SetupEventNotifyInterrupt still works" \
+	"$(notify_on_cpu)" $ST_SUCCESS
+expect_eq "tdvmcall_info 3: EINVAL" "$(wrs $DBG/tdvmcall_info 3)" \
+	"Invalid argument"
+wrs $DBG/tdvmcall_info 0 >/dev/null
+expect_eq "the registration is still vector $VECTOR on CPU $CPU" \
+	"$(<$DBG/event_vector) $(<$DBG/event_cpu)" "$VECTOR $CPU"
+
 # --- GetQuote validation (QEMU's rules) ------------------------------------
 
 expect_eq "GetQuote GPA not 4K-aligned: ALIGN_ERROR" \
@@ -142,6 +227,14 @@ expect_eq "GetQuote version 2: INVALID_OPERAND" \
 	"$(call get_quote '2000 0 2')" $VM_INVALID
 expect_eq "GetQuote in_len 1000: INVALID_OPERAND" \
 	"$(call get_quote '2000 0 1 3e8')" $VM_INVALID
+wrs $DBG/refuse_get_quote 1 >/dev/null
+expect_eq "refuse_get_quote: INVALID_OPERAND" "$(call get_quote 2000)" \
+	$VM_INVALID
+expect_eq "refuse_get_quote: the buffer is untouched" "$(<$T/quote)" \
+	"$ST_SUCCESS 0"
+expect_eq "refuse_get_quote: counted in quote_refused" \
+	"$(<$DBG/quote_refused)" 1
+wrs $DBG/refuse_get_quote 0 >/dev/null
 expect_eq "refused requests are not counted" "$(<$DBG/quote_requests)" 0
 
 # --- no quoting service --------------------------------------------------
@@ -175,6 +268,40 @@ for ((i = 0; i < 100; i++)); do
 done
 check "fake quoting service is up" test -e "$WORK/qgs/ready"
 
+# stale_quote first: no quote has been returned yet, so the request gets
+# its own quote with its REPORTDATA spoiled
+wrs $DBG/stale_quote 1 >/dev/null
+mode v4
+call get_quote '2000 0 1 400 40' >/dev/null
+wait_done
+expect_eq "stale_quote, no previous quote: SUCCESS" "$(<$T/quote)" \
+	"$ST_SUCCESS 5000"
+expect_eq "stale_quote, no previous quote: v4 REPORTDATA (568) spoiled" \
+	"$(data_hex 568 64)" "$(spoiled_hex 0x40)"
+# the previous quote (5000 bytes) does not fit a 4 KiB buffer: spoil again
+mode v5 3000
+call get_quote '1000 0 1 400 50' >/dev/null
+wait_done
+expect_eq "stale_quote, previous too big: SUCCESS" "$(<$T/quote)" \
+	"$ST_SUCCESS 3000"
+expect_eq "stale_quote, previous too big: v5 REPORTDATA (574) spoiled" \
+	"$(data_hex 574 64)" "$(spoiled_hex 0x50)"
+mode ok
+call get_quote '2000 0 1 400 60' >/dev/null
+wait_done
+expect_eq "stale_quote: the previous request's quote, whole" \
+	"$(<$T/quote) $(data_hex 574 64)" "$ST_SUCCESS 3000 $(rd_hex 0x50)"
+call get_quote '2000 0 1 400 70' >/dev/null
+wait_done
+expect_eq "stale_quote: again the previous one, not this one's" \
+	"$(<$T/quote) $(data_hex 0 5000)" "$ST_SUCCESS 5000 $(quote_hex 5000 0x60)"
+wrs $DBG/stale_quote 0 >/dev/null
+call get_quote '2000 0 1 400 70' >/dev/null
+wait_done
+expect_eq "stale_quote off: this request's quote" "$(data_hex 0 5000)" \
+	"$(quote_hex 5000 0x70)"
+check "stale_quote: nothing left in flight" wait_idle
+
 irqs=$(<$DBG/irqs_raised)
 before=$(plt $CPU)
 expect_eq "GetQuote accepted" "$(call get_quote 2000)" $ST_SUCCESS
@@ -205,8 +332,41 @@ at_irq() {
 	wrs $DBG/service_delay_ms 0 >/dev/null
 	echo "$seen"
 }
-expect_eq "QEMU's order: status and out_len final when the interrupt comes" \
+expect_eq "ordered header: status and out_len final when the interrupt comes" \
 	"$(at_irq)" "$ST_SUCCESS 5000"
+
+# at_status WANT: the newest buffer's header the moment a delayed request's
+# status left IN_FLIGHT, as a polling guest sees it. Retried if the watcher
+# started too late, or saw other than WANT: a vCPU the host deschedules for
+# longer than header_gap_us misses the window.
+at_status() {
+	local try seen
+
+	wrs $DBG/service_delay_ms 1000 >/dev/null
+	for ((try = 0; try < 3; try++)); do
+		wait_idle
+		call get_quote 2000 >/dev/null
+		seen=$(<$T/watch_status)
+		[ "$seen" = "$1" ] && break
+		diag "try $try: $seen" >&2
+	done
+	wrs $DBG/service_delay_ms 0 >/dev/null
+	echo "$seen"
+}
+expect_eq "ordered header: a guest that sees SUCCESS sees out_len" \
+	"$(at_status "$ST_SUCCESS 5000")" "$ST_SUCCESS 5000"
+expect_eq "header_gap_us: default 200" "$(<$DBG/header_gap_us)" 200
+expect_eq "header_gap_us: 10001 is EINVAL" \
+	"$(wrs $DBG/header_gap_us 10001)" "Invalid argument"
+wrs $DBG/header_gap_us 10000 >/dev/null
+wrs $DBG/header_write_qemu 1 >/dev/null
+expect_eq "header_write_qemu: SUCCESS seen while out_len is still 0" \
+	"$(at_status "$ST_SUCCESS 0")" "$ST_SUCCESS 0"
+check "header_write_qemu: the request completes" wait_idle
+expect_eq "header_write_qemu: then out_len arrives" "$(<$T/quote)" \
+	"$ST_SUCCESS 5000"
+wrs $DBG/header_write_qemu 0 >/dev/null
+wrs $DBG/header_gap_us 200 >/dev/null
 
 mode ok 8168
 call get_quote 2000 >/dev/null
@@ -233,6 +393,9 @@ call get_quote 2000 >/dev/null
 expect_eq "service_delay_ms: IN_FLIGHT right after the call" \
 	"$(<$T/quote)" "$IN_FLIGHT 0"
 expect_eq "quotes_in_flight is 1" "$(<$DBG/quotes_in_flight)" 1
+expect_eq "requests: queued, the guest holding the buffer" \
+	"$(<$DBG/requests)" \
+	"gpa=$(<$T/quote_gpa) size=8192 state=queued guest_refs=1"
 check "then completes" wait_done
 expect_eq "normally" "$(<$T/quote)" "$ST_SUCCESS 5000"
 wrs $DBG/service_delay_ms 0 >/dev/null
@@ -296,6 +459,33 @@ check "complete_held: completes" wait_done
 expect_eq "complete_held: normally" "$(<$T/quote)" "$ST_SUCCESS 5000"
 check "complete_held: nothing in flight" wait_idle
 
+# --- max_in_flight and the requests file ---------------------------------
+
+expect_eq "max_in_flight: default 16" "$(<$DBG/max_in_flight)" 16
+expect_eq "max_in_flight: 0 is EINVAL" "$(wrs $DBG/max_in_flight 0)" \
+	"Invalid argument"
+expect_eq "max_in_flight: 17 is EINVAL" "$(wrs $DBG/max_in_flight 17)" \
+	"Invalid argument"
+wrs $DBG/max_in_flight 2 >/dev/null
+sts="$(call get_quote 2000) $(call get_quote 2000)"
+gpa=$(<$T/quote_gpa)
+expect_eq "max_in_flight 2: two requests accepted" "$sts" \
+	"$ST_SUCCESS $ST_SUCCESS"
+expect_eq "max_in_flight 2: the third gets RETRY" "$(call get_quote 2000)" \
+	$VM_RETRY
+check "requests: both held" wait_held 2
+expect_eq "requests: one line per request" "$(wc -l <$DBG/requests)" 2
+expect_eq "requests: held, the guest holding the buffer" \
+	"$(grep "^gpa=$gpa " $DBG/requests)" \
+	"gpa=$gpa size=8192 state=held guest_refs=1"
+wrs $T/free_quotes 1 >/dev/null
+expect_eq "requests: buffers the guest freed show guest_refs=0" \
+	"$(grep -c ' state=held guest_refs=0$' $DBG/requests)" 2
+wrs $DBG/complete_held 1 >/dev/null
+check "max_in_flight 2: held requests complete" wait_idle
+expect_eq "requests: empty when the VMM owns nothing" "$(<$DBG/requests)" ""
+wrs $DBG/max_in_flight 16 >/dev/null
+
 # --- 16 in flight, buffers freed while the host owns them ------------------
 
 sts=
@@ -323,7 +513,12 @@ wrs $DBG/service_delay_ms 600000 >/dev/null
 call get_quote 2000 >/dev/null
 expect_eq "held, waiting, delayed and free requests" \
 	"$(<$DBG/quotes_in_flight)" 4
+expect_eq "requests: their states" \
+	"$(awk '{ print $3 }' $DBG/requests | sort | tr '\n' ' ')" \
+	"state=held state=held state=queued state=running "
 check "stand-in TD unloads (buffers freed)" rmmod tdx_emu_test
+expect_eq "requests: no guest reference left on any" \
+	"$(grep -c ' guest_refs=0$' $DBG/requests)" 4
 start=$(date +%s%N)
 check "emulator unloads" unload
 ms=$((($(date +%s%N) - start) / 1000000))

@@ -275,10 +275,14 @@ static const char * const contract_files[] = {
 	"force_status", "force_status_enable", "force_out_len",
 	"force_out_len_enable", "rewrite_after_complete", "never_complete",
 	"complete_held", "sync_unavailable", "refuse_event_notify",
-	"irqs_raised", "quote_requests", "quotes_in_flight", "event_vector",
-	"event_cpu", "mrtd", "mrconfigid", "mrowner", "mrownerconfig",
-	"rtmr0", "rtmr1", "rtmr2", "rtmr3", "servtd_hash", "mrseam",
-	"attributes", "xfam", "tdreport", "rtmr_extend", "verify_report",
+	"tdvmcall_info", "header_write_qemu", "header_gap_us", "stale_quote",
+	"refuse_get_quote", "max_in_flight", "report_busy", "report_invalid",
+	"report_error", "extend_busy", "extend_invalid", "extend_error",
+	"irqs_raised", "quote_requests", "quote_refused", "quotes_in_flight",
+	"requests", "event_vector", "event_cpu", "mrtd", "mrconfigid",
+	"mrowner", "mrownerconfig", "rtmr0", "rtmr1", "rtmr2", "rtmr3",
+	"servtd_hash", "mrseam", "attributes", "xfam", "tdreport",
+	"rtmr_extend", "verify_report", "rtmr_log", "rtmr_log_lost",
 };
 
 TEST_F(emu, every_debugfs_file_of_the_contract_exists)
@@ -582,6 +586,25 @@ TEST_F(emu, rtmr_extend_rejects_bad_index_and_size)
 	EXPECT_STREQ(before, dbg_text("rtmr3")) TH_LOG("left alone");
 }
 
+TEST_F(emu, rtmr_log_records_extends_in_order_and_resets)
+{
+	uint8_t a[MR_SIZE], b[MR_SIZE];
+	char want[2 * (MR_HEX + 3) + 1], log[TEXT_MAX * 2];
+
+	random_bytes(a, sizeof(a));
+	random_bytes(b, sizeof(b));
+	EXPECT_STREQ("", dbg_text("rtmr_log")) TH_LOG("empty after load");
+	ASSERT_EQ(0, extend(2, a, MR_SIZE));
+	ASSERT_EQ(0, extend(0, b, MR_SIZE));
+	snprintf(want, sizeof(want), "2 %s\n0 %s", hex_of(a, MR_SIZE),
+		 hex_of(b, MR_SIZE));
+	EXPECT_STREQ(want, dbg_text_in("rtmr_log", log, sizeof(log)));
+	EXPECT_STREQ("0", dbg_text("rtmr_log_lost"));
+	EXPECT_EQ(0, dbg_puts("rtmr_log", "x")) TH_LOG("a write resets it");
+	EXPECT_STREQ("", dbg_text("rtmr_log"));
+	EXPECT_EQ(-EACCES, dbg_puts("rtmr_log_lost", "1"));
+}
+
 TEST_F(emu, tdreport_carries_the_extended_rtmr)
 {
 	uint8_t data[MR_SIZE], d[MR_SIZE], r[REPORT_SIZE];
@@ -602,7 +625,11 @@ TEST_F(emu, observables_start_idle_and_are_read_only)
 {
 	EXPECT_STREQ("0", dbg_text("irqs_raised"));
 	EXPECT_STREQ("0", dbg_text("quote_requests"));
+	EXPECT_STREQ("0", dbg_text("quote_refused"));
 	EXPECT_STREQ("0", dbg_text("quotes_in_flight"));
+	EXPECT_STREQ("", dbg_text("requests")) TH_LOG("the VMM owns nothing");
+	/* Root may open it for writing; it has no write method */
+	EXPECT_GT(0, dbg_puts("requests", "1"));
 	EXPECT_STREQ("-1", dbg_text("event_vector"))
 		TH_LOG("before registration");
 	EXPECT_STREQ("-1", dbg_text("event_cpu"));
@@ -615,6 +642,7 @@ TEST_F(emu, boolean_knobs_default_off_and_are_writable)
 		"drop_irq", "irq_before_status", "force_status_enable",
 		"force_out_len_enable", "rewrite_after_complete",
 		"never_complete", "sync_unavailable", "refuse_event_notify",
+		"header_write_qemu", "stale_quote", "refuse_get_quote",
 	};
 	size_t i;
 
@@ -643,6 +671,80 @@ TEST_F(emu, number_knobs_default_zero_and_are_writable)
 	EXPECT_STREQ("0x0000000000000000", dbg_text("force_status"));
 	EXPECT_EQ(0, dbg_puts("force_status", "0x8000000000000001"));
 	EXPECT_STREQ("0x8000000000000001", dbg_text("force_status"));
+}
+
+TEST_F(emu, ranged_knobs_default_to_qemu_and_refuse_out_of_range)
+{
+	static const struct {
+		const char *name, *def, *max, *above, *below;
+	} knobs[] = {
+		{ "tdvmcall_info", "0", "2", "3", NULL },
+		{ "header_gap_us", "200", "10000", "10001", NULL },
+		{ "max_in_flight", "16", "16", "17", "0" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(knobs) / sizeof(*knobs); i++) {
+		EXPECT_STREQ(knobs[i].def, dbg_text(knobs[i].name))
+			TH_LOG("%s default", knobs[i].name);
+		EXPECT_EQ(-EINVAL, dbg_puts(knobs[i].name, knobs[i].above))
+			TH_LOG("%s %s", knobs[i].name, knobs[i].above);
+		if (knobs[i].below)
+			EXPECT_EQ(-EINVAL, dbg_puts(knobs[i].name,
+						    knobs[i].below))
+				TH_LOG("%s %s", knobs[i].name, knobs[i].below);
+		EXPECT_STREQ(knobs[i].def, dbg_text(knobs[i].name))
+			TH_LOG("%s: refused writes leave it", knobs[i].name);
+		EXPECT_EQ(0, dbg_puts(knobs[i].name, knobs[i].max));
+		EXPECT_STREQ(knobs[i].max, dbg_text(knobs[i].name));
+	}
+	EXPECT_EQ(0, dbg_puts("max_in_flight", "1")) TH_LOG("the lowest");
+	EXPECT_EQ(0, dbg_puts("tdvmcall_info", "1"));
+	EXPECT_STREQ("1", dbg_text("tdvmcall_info"));
+}
+
+TEST_F(emu, tdx_module_fault_counters)
+{
+	static const struct {
+		const char *name;
+		int err;
+	} report[] = {
+		{ "report_busy", -EBUSY },
+		{ "report_invalid", -EINVAL },
+		{ "report_error", -EIO },
+	}, ext[] = {
+		{ "extend_busy", -EBUSY },
+		{ "extend_invalid", -EINVAL },
+		{ "extend_error", -EIO },
+	};
+	uint8_t data[MR_SIZE], r[REPORT_SIZE];
+	char before[MR_HEX + 1];
+	size_t i;
+
+	random_bytes(data, sizeof(data));
+	/* Through debugfs tdreport and rtmr_extend, which map the status */
+	for (i = 0; i < 3; i++) {
+		EXPECT_STREQ("0", dbg_text(report[i].name));
+		ASSERT_EQ(0, dbg_puts(report[i].name, "1"));
+		EXPECT_STREQ("1", dbg_text(report[i].name));
+		EXPECT_EQ(report[i].err, attr_read(DBG "/tdreport", r,
+						   REPORT_SIZE))
+			TH_LOG("%s", report[i].name);
+		EXPECT_STREQ("0", dbg_text(report[i].name)) TH_LOG("used up");
+		EXPECT_EQ(0, get_tdreport(self->reportdata, r))
+			TH_LOG("%s: the next call succeeds", report[i].name);
+
+		strcpy(before, dbg_text("rtmr1"));
+		EXPECT_STREQ("0", dbg_text(ext[i].name));
+		ASSERT_EQ(0, dbg_puts(ext[i].name, "1"));
+		EXPECT_EQ(ext[i].err, extend(1, data, MR_SIZE))
+			TH_LOG("%s", ext[i].name);
+		EXPECT_STREQ(before, dbg_text("rtmr1"))
+			TH_LOG("%s: not extended", ext[i].name);
+		EXPECT_STREQ("0", dbg_text(ext[i].name)) TH_LOG("used up");
+	}
+	EXPECT_STREQ("", dbg_text("rtmr_log")) TH_LOG("no extend applied");
+	EXPECT_EQ(0, extend(1, data, MR_SIZE)) TH_LOG("then it works");
 }
 
 TEST_F(emu, spurious_irq_needs_a_vector_and_is_bounded)

@@ -10,12 +10,21 @@
  *   mr_report		write "TDREPORT REPORTDATA SUBTYPE"
  *   rtmr_extend	write "DATA INDEX"
  *   setup_event_notify	write "VECTOR", made on the writer's CPU
- *   get_quote		write "SIZE [OFFSET [VERSION [IN_LEN]]]": a new
- *			shared buffer with a fresh TDREPORT, then GetQuote
+ *   get_td_vm_call_info write "LEAF"; R11..R14 of the answer go to info
+ *   info		read "R11 R12 R13 R14" of the last GetTdVmCallInfo
+ *   get_quote		write "SIZE [OFFSET [VERSION [IN_LEN [SEED]]]]": a new
+ *			shared buffer with a fresh TDREPORT for REPORTDATA
+ *			bytes SEED + 0 .. SEED + 63 (default SEED 0), then
+ *			GetQuote
  *   free_quotes	write 1: free every buffer, owned by the host or not
  *   status		read the last call's status, 0x%016llx
  *   quote		read "STATUS OUT_LEN" of the newest buffer
  *   quote_data		read min(OUT_LEN, room) data bytes of that buffer
+ *   quote_gpa		read the guest physical address of that buffer
+ *   watch_status	a read waits (up to 10 s) for the newest buffer to
+ *			leave IN_FLIGHT and returns "STATUS OUT_LEN" as they
+ *			were the moment the status changed, prefixed with
+ *			"late " if it had changed before the read started
  *   watch_irq		write "CPU" to arm; a read then waits (up to 10 s) for
  *			the next X86_PLATFORM_IPI_VECTOR on CPU and returns
  *			"STATUS OUT_LEN" of the newest buffer as it was the
@@ -69,6 +78,7 @@ static LIST_HEAD(test_quotes);
 static unsigned int test_nr_quotes;
 static void *test_scratch;
 static u64 test_status;
+static u64 test_info[4];
 static int test_watch_cpu = -1;
 static unsigned int test_watch_count;
 
@@ -164,9 +174,43 @@ static void test_free_quotes_locked(void)
 	test_nr_quotes = 0;
 }
 
-/* Fill @buf like the driver does: header, then a fresh TDREPORT */
+static ssize_t test_get_td_vm_call_info_write(struct file *file,
+					      const char __user *ubuf,
+					      size_t count, loff_t *ppos)
+{
+	u64 leaf;
+	int rc;
+
+	rc = kstrtou64_from_user(ubuf, count, 0, &leaf);
+	if (rc)
+		return rc;
+
+	mutex_lock(&test_lock);
+	test_status = ops->vmcall_get_td_vm_call_info(leaf, test_info);
+	mutex_unlock(&test_lock);
+	return count;
+}
+
+static ssize_t test_info_read(struct file *file, char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	char out[80];
+	int len;
+
+	mutex_lock(&test_lock);
+	len = scnprintf(out, sizeof(out), "0x%llx 0x%llx 0x%llx 0x%llx\n",
+			test_info[0], test_info[1], test_info[2],
+			test_info[3]);
+	mutex_unlock(&test_lock);
+	return simple_read_from_buffer(ubuf, count, ppos, out, len);
+}
+
+/*
+ * Fill @buf like the driver does: header, then a fresh TDREPORT. @seed
+ * varies REPORTDATA, so that tests can tell whose quote comes back.
+ */
 static int test_fill_request(struct tdx_quote_buf *buf, u64 version,
-			     u64 in_len)
+			     u64 in_len, u8 seed)
 {
 	u8 *report, *reportdata;
 	int i, rc = -ENOMEM;
@@ -177,7 +221,7 @@ static int test_fill_request(struct tdx_quote_buf *buf, u64 version,
 		goto out;
 
 	for (i = 0; i < TDX_REPORTDATA_SIZE; i++)
-		reportdata[i] = i;
+		reportdata[i] = seed + i;
 	rc = -EIO;
 	if (ops->mr_report(virt_to_phys(report), virt_to_phys(reportdata),
 			   TDX_REPORT_SUBTYPE_0) != TDX_SUCCESS)
@@ -199,7 +243,7 @@ static ssize_t test_get_quote_write(struct file *file, const char __user *ubuf,
 				    size_t count, loff_t *ppos)
 {
 	u64 size, off = 0, version = TDX_QUOTE_BUF_VERSION;
-	u64 in_len = TDX_REPORT_SIZE;
+	u64 in_len = TDX_REPORT_SIZE, seed = 0;
 	char cmd[TEST_CMD_MAX];
 	struct test_quote *q;
 	int rc;
@@ -207,11 +251,11 @@ static ssize_t test_get_quote_write(struct file *file, const char __user *ubuf,
 	rc = test_read_cmd(ubuf, count, cmd);
 	if (rc)
 		return rc;
-	if (sscanf(cmd, "%llx %llx %llx %llx", &size, &off, &version,
-		   &in_len) < 1)
+	if (sscanf(cmd, "%llx %llx %llx %llx %llx", &size, &off, &version,
+		   &in_len, &seed) < 1)
 		return -EINVAL;
 	/* Room for the header and a TDREPORT whatever the size claims */
-	if (size > SZ_1M || off >= SZ_64K)
+	if (size > SZ_1M || off >= SZ_64K || seed > U8_MAX)
 		return -EINVAL;
 
 	q = kzalloc(sizeof(*q), GFP_KERNEL);
@@ -226,7 +270,7 @@ static ssize_t test_get_quote_write(struct file *file, const char __user *ubuf,
 	q->buf = q->va + off;
 	q->size = size;
 
-	rc = test_fill_request(q->buf, version, in_len);
+	rc = test_fill_request(q->buf, version, in_len, seed);
 	if (rc) {
 		free_pages_exact(q->va, q->alloc);
 		kfree(q);
@@ -299,6 +343,72 @@ static ssize_t test_quote_data_read(struct file *file, char __user *ubuf,
 	len = min_t(size_t, READ_ONCE(q->buf->out_len),
 		    q->alloc - ((void *)q->buf->data - q->va));
 	rc = simple_read_from_buffer(ubuf, count, ppos, q->buf->data, len);
+unlock:
+	mutex_unlock(&test_lock);
+	return rc;
+}
+
+static ssize_t test_quote_gpa_read(struct file *file, char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct test_quote *q;
+	char out[32];
+	int len;
+
+	mutex_lock(&test_lock);
+	q = list_first_entry_or_null(&test_quotes, struct test_quote, node);
+	if (q)
+		len = scnprintf(out, sizeof(out), "0x%llx\n",
+				(u64)virt_to_phys(q->buf));
+	mutex_unlock(&test_lock);
+	if (!q)
+		return -ENOENT;
+	return simple_read_from_buffer(ubuf, count, ppos, out, len);
+}
+
+/*
+ * What a guest polling the status sees: the header the moment the status
+ * leaves IN_FLIGHT, out_len read right after it, as a driver would. A VMM
+ * that writes status before out_len shows out_len still 0.
+ */
+static ssize_t test_watch_status_read(struct file *file, char __user *ubuf,
+				      size_t count, loff_t *ppos)
+{
+	unsigned long deadline = jiffies + TEST_WATCH_TIMEOUT;
+	struct test_quote *q;
+	ssize_t rc = 0;
+	u32 out_len;
+	char out[48];
+	bool late;
+	u64 st;
+	int len;
+
+	if (*ppos)
+		return 0;
+
+	mutex_lock(&test_lock);
+	q = list_first_entry_or_null(&test_quotes, struct test_quote, node);
+	if (!q) {
+		rc = -ENOENT;
+		goto unlock;
+	}
+	late = READ_ONCE(q->buf->status) != TDX_QUOTE_STATUS_IN_FLIGHT;
+	/* Spin, not sleep: the window may be a few microseconds */
+	while ((st = READ_ONCE(q->buf->status)) ==
+	       TDX_QUOTE_STATUS_IN_FLIGHT) {
+		if (time_after(jiffies, deadline)) {
+			rc = -ETIMEDOUT;
+			goto unlock;
+		}
+		cond_resched();
+		cpu_relax();
+	}
+	/* out_len as a guest reads it after the status, not before */
+	smp_rmb();
+	out_len = READ_ONCE(q->buf->out_len);
+	len = scnprintf(out, sizeof(out), "%s0x%016llx %u\n",
+			late ? "late " : "", st, out_len);
+	rc = simple_read_from_buffer(ubuf, count, ppos, out, len);
 unlock:
 	mutex_unlock(&test_lock);
 	return rc;
@@ -427,11 +537,15 @@ static const struct file_operations test_##name##_fops = {		\
 TEST_WO_FOPS(mr_report);
 TEST_WO_FOPS(rtmr_extend);
 TEST_WO_FOPS(setup_event_notify);
+TEST_WO_FOPS(get_td_vm_call_info);
 TEST_WO_FOPS(get_quote);
 TEST_WO_FOPS(free_quotes);
 TEST_RO_FOPS(status);
 TEST_RO_FOPS(quote);
 TEST_RO_FOPS(quote_data);
+TEST_RO_FOPS(info);
+TEST_RO_FOPS(quote_gpa);
+TEST_RO_FOPS(watch_status);
 
 static int __init test_init(void)
 {
@@ -453,6 +567,13 @@ static int __init test_init(void)
 			    &test_rtmr_extend_fops);
 	debugfs_create_file("setup_event_notify", 0200, test_dir, NULL,
 			    &test_setup_event_notify_fops);
+	debugfs_create_file("get_td_vm_call_info", 0200, test_dir, NULL,
+			    &test_get_td_vm_call_info_fops);
+	debugfs_create_file("info", 0400, test_dir, NULL, &test_info_fops);
+	debugfs_create_file("quote_gpa", 0400, test_dir, NULL,
+			    &test_quote_gpa_fops);
+	debugfs_create_file("watch_status", 0400, test_dir, NULL,
+			    &test_watch_status_fops);
 	debugfs_create_file("get_quote", 0200, test_dir, NULL,
 			    &test_get_quote_fops);
 	debugfs_create_file("free_quotes", 0200, test_dir, NULL,
