@@ -8,7 +8,8 @@
 #                     buffer (fuzz_quote_check.c input format), once with
 #                     its real out_len and status SUCCESS, once with a
 #                     failure status, once with out_len one past the data
-#                     area of a 8 KiB buffer
+#                     area of a 8 KiB buffer; and answers no quote gives:
+#                     unknown statuses, service unavailable
 set -eu
 
 src=$1
@@ -40,6 +41,16 @@ for f in "$src"/*.dat; do
 	seed "$f" 1 0 "$len" >"$dir/quote_check/$name-ok"
 	seed "$f" 1 $((1 << 63)) "$len" >"$dir/quote_check/$name-error"
 	seed "$f" 1 0 $((8192 - 24 + 1)) >"$dir/quote_check/$name-past"
+done
+# statuses the GHCI does not define, each with a quote-sized out_len: a
+# failure like any other (EIO), never a success; one with the error bit,
+# one without
+for st in 8000000000000002 1234; do
+	{
+		# shellcheck disable=SC2059 # the format is le()'s escapes
+		printf "$(le 1 1)$(le 1 8)$(le $((0x$st)) 8)$(le 1024 4)$(le 1000 4)"
+		head -c 1000 /dev/zero
+	} >"$dir/quote_check/status-unknown-$st"
 done
 # a header-only answer of a host without quoting service
 printf "$(le 31 1)$(le 1 8)$(le $(((1 << 63) + 1)) 8)$(le 1024 4)$(le 0 4)" \

@@ -308,7 +308,11 @@ static ssize_t tsm_report_copy(const struct tsm_report *report,
 	return count;
 }
 
-/* Providers always fill outblob: the cache is keyed on it alone. */
+/*
+ * The cache is keyed on outblob alone, as upstream: a provider that
+ * succeeded without one made no report, so the next read asks it again
+ * (Documentation/ABI/testing/configfs-tsm-report, outblob).
+ */
 static bool tsm_entry_cache_valid(struct tsm_entry *e)
 {
 	lockdep_assert_held(&e->lock);

@@ -65,14 +65,33 @@ static int write_str(const char *path, const char *s)
 	return attr_write(path, 0, s, strlen(s));
 }
 
-static long long read_num(const char *path)
+/*
+ * A number the driver or the emulator shows (decimal or 0x). One that
+ * cannot be read or is not a number fails the test, so that two missing
+ * counters never compare equal and pass; it reads as LLONG_MIN, which no
+ * counter holds.
+ */
+static long long read_num_at(struct __test_metadata *_metadata,
+			     const char *path)
 {
-	char buf[64] = { 0 };
+	char buf[64] = { 0 }, *end;
+	long long v;
+	ssize_t n;
+	bool ok;
 
-	if (attr_read(path, buf, sizeof(buf) - 1) <= 0)
+	n = attr_read(path, buf, sizeof(buf) - 1);
+	EXPECT_LT(0, n) TH_LOG("read %s: %s", path,
+			       n < 0 ? strerror(-n) : "empty");
+	if (n <= 0)
 		return LLONG_MIN;
-	return strtoll(buf, NULL, 0);
+	errno = 0;
+	v = strtoll(buf, &end, 0);
+	ok = !errno && end != buf && (*end == '\n' || !*end);
+	EXPECT_TRUE(ok) TH_LOG("%s is not a number: %s", path, buf);
+	return ok ? v : LLONG_MIN;
 }
+
+#define read_num(path)	read_num_at(_metadata, path)
 
 static int set_knob(const char *name, const char *val)
 {
@@ -130,7 +149,7 @@ static void reset_faults(void)
 }
 
 /* Wait until the emulated host holds no request, at most @ms */
-static bool wait_host_idle(int ms)
+static bool wait_host_idle(struct __test_metadata *_metadata, int ms)
 {
 	long long end = now_ms() + ms;
 
@@ -176,6 +195,12 @@ static void fill_nonce(unsigned char *nonce, size_t len, unsigned int seed)
 
 /* /dev/tdx_guest */
 
+/*
+ * The 6.1 harness runs a test's body and teardown even when its setup used
+ * SKIP(), and reports the test as skipped whatever the body does: every
+ * body and teardown starts by bailing out then.
+ */
+
 FIXTURE(dev) {
 	int fd;		/* /dev/tdx_guest, -1 when absent */
 };
@@ -195,6 +220,8 @@ FIXTURE_TEARDOWN(dev)
 
 TEST_F(dev, get_report0)
 {
+	if (_metadata->skip)
+		return;
 	struct tdx_report_req req;
 	unsigned char nonce[TDX_REPORTDATA_LEN];
 
@@ -216,6 +243,8 @@ TEST_F(dev, get_report0)
 
 TEST_F(dev, get_report0_follows_reportdata)
 {
+	if (_metadata->skip)
+		return;
 	struct tdx_report_req a, b;
 
 	fill_nonce(a.reportdata, sizeof(a.reportdata), 2);
@@ -232,6 +261,8 @@ TEST_F(dev, get_report0_follows_reportdata)
 
 TEST_F(dev, get_report0_efault)
 {
+	if (_metadata->skip)
+		return;
 	long page = sysconf(_SC_PAGESIZE);
 	struct tdx_report_req *req;
 	void *map;
@@ -259,6 +290,8 @@ TEST_F(dev, get_report0_efault)
 
 TEST_F(dev, unknown_ioctl_enotty)
 {
+	if (_metadata->skip)
+		return;
 	struct tdx_report_req req = { 0 };
 	const unsigned long cmds[] = {
 		_IOWR('T', 2, struct tdx_report_req),	/* old VERIFY_REPORT */
@@ -296,9 +329,13 @@ static int entry_create(struct __test_metadata *_metadata, char *dir,
 
 static void entry_remove(struct __test_metadata *_metadata, const char *dir)
 {
+	/* the setup skipped: nothing was made */
+	if (_metadata->skip)
+		return;
 	reset_faults();
 	/* Held requests were released: the host must give the buffer back */
-	EXPECT_TRUE(wait_host_idle(5000));
+	if (have_emu())
+		EXPECT_TRUE(wait_host_idle(_metadata, 5000));
 	if (dir[0])
 		EXPECT_EQ(0, rmdir(dir));
 }
@@ -343,6 +380,8 @@ static ssize_t get_quote(const char *dir, const void *nonce, size_t nonce_len,
 
 TEST_F(report, provider_and_attributes)
 {
+	if (_metadata->skip)
+		return;
 	static const char * const shown[] = {
 		"generation", "provider", "inblob", "outblob",
 	};
@@ -368,6 +407,8 @@ TEST_F(report, provider_and_attributes)
 
 TEST_F_TIMEOUT(report, quote_end_to_end, 60)
 {
+	if (_metadata->skip)
+		return;
 	static unsigned char quote[128 * 1024];
 	unsigned char nonce[64];
 	char name[16];
@@ -400,6 +441,8 @@ TEST_F_TIMEOUT(report, quote_end_to_end, 60)
 
 TEST_F_TIMEOUT(report, quote_survives_host_rewrite, 60)
 {
+	if (_metadata->skip)
+		return;
 	static unsigned char a[128 * 1024], b[128 * 1024];
 	unsigned char nonce[64];
 	char path[256];
@@ -428,6 +471,8 @@ TEST_F_TIMEOUT(report, quote_survives_host_rewrite, 60)
 
 TEST_F(report, inblob_not_64_bytes_einval)
 {
+	if (_metadata->skip)
+		return;
 	unsigned char nonce[64] = { 1 }, out[16];
 
 	EXPECT_EQ(-EINVAL, get_quote(self->dir, nonce, 63, out, sizeof(out)));
@@ -436,6 +481,8 @@ TEST_F(report, inblob_not_64_bytes_einval)
 
 TEST_F(report, sync_unavailable_econnrefused)
 {
+	if (_metadata->skip)
+		return;
 	unsigned char nonce[64] = { 2 }, out[16];
 	long long irqs = read_num(DRV_DEBUGFS "/interrupts");
 	long long t0;
@@ -453,6 +500,8 @@ TEST_F(report, sync_unavailable_econnrefused)
 
 TEST_F(report, no_quoting_service_econnrefused)
 {
+	if (_metadata->skip)
+		return;
 	unsigned char nonce[64] = { 3 }, out[16];
 
 	if (!self->emu)
@@ -526,6 +575,8 @@ static long outblob_max(void)
 
 TEST_F(hostile, answer)
 {
+	if (_metadata->skip)
+		return;
 	static unsigned char out[256 * 1024];
 	unsigned char nonce[64];
 	ssize_t len;
@@ -570,6 +621,8 @@ TEST_F(hostile, answer)
 
 TEST_F_TIMEOUT(report, timeout_then_ebusy_then_recovers, 60)
 {
+	if (_metadata->skip)
+		return;
 	unsigned char nonce[64] = { 7 }, out[16];
 	long long t0, dt;
 	ssize_t ret;
@@ -597,7 +650,7 @@ TEST_F_TIMEOUT(report, timeout_then_ebusy_then_recovers, 60)
 	/* Once the host answers, requests work again */
 	ASSERT_EQ(0, set_knob("never_complete", "0"));
 	ASSERT_EQ(0, set_knob("complete_held", "1"));
-	ASSERT_TRUE(wait_host_idle(QUICK_MS));
+	ASSERT_TRUE(wait_host_idle(_metadata, QUICK_MS));
 	nonce[0] = 9;
 	ret = get_quote(self->dir, nonce, sizeof(nonce), out, sizeof(out));
 	EXPECT_EQ(-ECONNREFUSED, ret);
@@ -619,6 +672,8 @@ TEST_F_TIMEOUT(report, timeout_then_ebusy_then_recovers, 60)
 
 TEST_F_TIMEOUT(report, fatal_signal_eintr_then_ebusy, 60)
 {
+	if (_metadata->skip)
+		return;
 	unsigned char nonce[64] = { 11 }, out[16];
 	long long t0;
 	int status;
@@ -657,6 +712,8 @@ TEST_F_TIMEOUT(report, fatal_signal_eintr_then_ebusy, 60)
 
 TEST_F(report, completion_by_interrupt)
 {
+	if (_metadata->skip)
+		return;
 	unsigned char nonce[64] = { 13 }, out[16];
 	long long irqs, raised, t0;
 
@@ -691,6 +748,8 @@ TEST_F(report, completion_by_interrupt)
 
 TEST_F(report, spurious_interrupts_counted)
 {
+	if (_metadata->skip)
+		return;
 	long long spurious;
 
 	if (!self->emu)
@@ -707,6 +766,8 @@ TEST_F(report, spurious_interrupts_counted)
 
 TEST_F_TIMEOUT(report, spurious_interrupt_storm_keeps_line, 120)
 {
+	if (_metadata->skip)
+		return;
 	unsigned char nonce[64] = { 14 }, out[16];
 	long long irqs, t0;
 	int i;
@@ -731,6 +792,8 @@ TEST_F_TIMEOUT(report, spurious_interrupt_storm_keeps_line, 120)
 
 TEST_F(report, dropped_or_early_interrupt_still_completes)
 {
+	if (_metadata->skip)
+		return;
 	unsigned char nonce[64] = { 15 }, out[16];
 	long long t0;
 
@@ -755,6 +818,8 @@ TEST_F(report, dropped_or_early_interrupt_still_completes)
 
 TEST_F(report, polling_completes_quickly)
 {
+	if (_metadata->skip)
+		return;
 	unsigned char nonce[64] = { 17 }, out[16];
 	long long irqs, t0;
 
@@ -778,6 +843,8 @@ TEST_F(report, polling_completes_quickly)
 
 TEST_F_TIMEOUT(report, get_report0_does_not_wait_for_quote, 60)
 {
+	if (_metadata->skip)
+		return;
 	unsigned char nonce[64] = { 18 }, out[16];
 	struct tdx_report_req req = { 0 };
 	long long t0;

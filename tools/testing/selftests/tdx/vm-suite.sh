@@ -64,6 +64,14 @@ mode_is() {
 	[ "$(cat $sysfs/completion_mode 2>/dev/null)" = "$1" ]
 }
 
+# same_value FILE FILE: both readable, not empty, and equal (two missing
+# files would compare equal as two empty strings)
+same_value() {
+	local a b
+
+	a=$(cat "$1") && b=$(cat "$2") && [ -n "$a" ] && [ "$a" = "$b" ]
+}
+
 mount_fs
 
 echo "# without the emulator"
@@ -99,11 +107,13 @@ result $? "tdx-guest.ko says why"
 result $? "no event-notify vector was registered with the host"
 ! loaded tdx_guest && rmmod tdx_guest_standin
 result $? "unload tdx_guest_standin.ko"
+# make check builds tdx-qgs: without it the quote cases would skip, so
+# its absence is a failure here
 if [ -x "$qgs" ]; then
 	qgs_start
 	result $? "tdx-qgs is up"
 else
-	skip "tdx-qgs is up" "tdx-qgs is not built: quote cases skip"
+	result 1 "tdx-qgs is up (not built in \$TOOLSDIR)"
 fi
 
 load_driver
@@ -114,7 +124,7 @@ mode_is interrupt
 result $? "completion_mode is interrupt"
 new_log | grep -q 'GetQuote completion by interrupt: vector [0-9]* on CPU [0-9]*'
 result $? "the kernel log names the interrupt mode"
-[ "$(cat $emu_dbg/event_cpu)" = "$(cat /sys/kernel/debug/tdx_guest/event_cpu)" ]
+same_value "$emu_dbg/event_cpu" /sys/kernel/debug/tdx_guest/event_cpu
 result $? "the emulator's event_cpu is the driver's CPU"
 
 run_kselftest "interrupt: "
@@ -124,8 +134,7 @@ out=$(bats --tap "$here/tdx_guest.bats" 2>&1)
 result $? "bats tdx_guest.bats exits 0"
 import_tap "bats: " <<<"$out"
 
-[ "$(cat /sys/kernel/debug/tdx_guest/quotes_ok)" -gt 0 ] ||
-	[ ! -S "$qgs_dir/qgs.socket" ]
+[ "$(cat /sys/kernel/debug/tdx_guest/quotes_ok)" -gt 0 ]
 result $? "quotes_ok counted the quotes"
 
 rmdir "$report"/* 2>/dev/null

@@ -128,6 +128,7 @@ static void reset_params(void)
 	set_param("fail_errno", 0);
 	set_param("outblob_size", 0);
 	set_param("extra_blobs", 1);
+	set_param("empty_outblob", 0);
 	set_param("privlevel_floor", 0);
 	set_param("calls", 0);
 }
@@ -424,6 +425,27 @@ TEST_F(entry, report_cached_until_store)
 	ASSERT_LT(0, read_text(ap(self, "outblob"), b, sizeof(b)));
 	EXPECT_NE(NULL, strstr(b, "\ncall=3\n"));
 	EXPECT_EQ(3, calls());
+}
+
+TEST_F(entry, service_manifest_version_range)
+{
+	if (_metadata->skip)
+		return;
+	char buf[4096];
+
+	ASSERT_EQ(0, write_str(ap(self, "inblob"), "x"));
+	EXPECT_EQ(0, write_str(ap(self, "service_manifest_version"),
+			       "4294967295"));
+	EXPECT_EQ(2, read_num(ap(self, "generation")));
+	/* the ABI keeps the upstream 32-bit field: wider is ERANGE */
+	EXPECT_EQ(-ERANGE, write_str(ap(self, "service_manifest_version"),
+				     "4294967296"));
+	EXPECT_EQ(-ERANGE, write_str(ap(self, "service_manifest_version"),
+				     "0x100000000"));
+	/* and no store: the version stays, the generation too */
+	EXPECT_EQ(2, read_num(ap(self, "generation")));
+	ASSERT_LT(0, read_text(ap(self, "outblob"), buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "\nservice_manifest_version=4294967295\n"));
 }
 
 TEST_F(entry, privlevel_rules)
@@ -734,6 +756,33 @@ TEST_F(entry, empty_blobs_are_cached_too)
 	EXPECT_EQ(0, attr_read(ap(self, "auxblob"), buf, sizeof(buf)));
 	EXPECT_LT(0, attr_read(ap(self, "outblob"), buf, sizeof(buf)));
 	EXPECT_EQ(1, calls());
+}
+
+/*
+ * As upstream, the cache is keyed on the outblob: a provider that succeeds
+ * without one is asked again on every read, so a host that answered
+ * nothing once is not stuck with that answer until the next store.
+ */
+TEST_F(entry, missing_outblob_is_not_cached)
+{
+	if (_metadata->skip)
+		return;
+	char buf[64];
+
+	ASSERT_EQ(0, set_param("empty_outblob", 1));
+	ASSERT_EQ(0, write_str(ap(self, "inblob"), "empty"));
+	EXPECT_EQ(0, attr_read(ap(self, "outblob"), buf, sizeof(buf)));
+	EXPECT_EQ(1, calls());
+	EXPECT_EQ(0, attr_read(ap(self, "outblob"), buf, sizeof(buf)));
+	EXPECT_EQ(0, attr_read(ap(self, "auxblob"), buf, sizeof(buf)));
+	EXPECT_EQ(3, calls());
+	EXPECT_EQ(1, read_num(ap(self, "generation")));
+
+	/* once the provider gives a report, that one is cached */
+	ASSERT_EQ(0, set_param("empty_outblob", 0));
+	EXPECT_LT(0, attr_read(ap(self, "outblob"), buf, sizeof(buf)));
+	EXPECT_LT(0, attr_read(ap(self, "outblob"), buf, sizeof(buf)));
+	EXPECT_EQ(4, calls());
 }
 
 static void *slow_reader_fn(void *arg)

@@ -12,6 +12,8 @@
  *		  otherwise that text padded (or cut) to exactly this size
  * extra_blobs:	  fill auxblob and manifestblob too (default); when
  *		  off, both stay empty
+ * empty_outblob: succeed with no outblob at all (NULL, length 0), as a
+ *		  provider whose host gave an empty answer may
  * privlevel_floor: the provider's privlevel floor
  * register_second: writing anything tries to register a second provider
  *		  and hands tsm_register()'s errno to the writer
@@ -46,6 +48,10 @@ MODULE_PARM_DESC(outblob_size, "0: text outblob; else pad or cut it to this size
 static bool extra_blobs = true;
 module_param(extra_blobs, bool, 0644);
 MODULE_PARM_DESC(extra_blobs, "Fill auxblob and manifestblob");
+
+static bool empty_outblob;
+module_param(empty_outblob, bool, 0644);
+MODULE_PARM_DESC(empty_outblob, "Succeed with no outblob (and no other blob)");
 
 /* Counts calls for every entry at once, hence atomic. */
 static atomic_t calls = ATOMIC_INIT(0);
@@ -172,6 +178,8 @@ static int tsm_test_report_new(struct tsm_report *report, void *data)
 		return rc;
 	if (err)
 		return -(int)err;
+	if (READ_ONCE(empty_outblob))
+		return 0;
 
 	text = tsm_test_describe(&report->desc, call);
 	if (!text)
