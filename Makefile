@@ -8,7 +8,7 @@
 #
 # Other targets: all (modules for LANE + tools), modules, tools,
 # checkpatch, sparse, deps, debug-kernel, install, uninstall, bench, fuzz,
-# clean. Variables: LANE=stock|debug|k612|k7 (the kernel to build
+# mutants, clean. Variables: LANE=stock|debug|k612|k7 (the kernel to build
 # against: Debian's linux-headers-amd64, our debug kernel, Debian's 6.12
 # or 7.x from scripts/deps-kernels), or KVER=RELEASE (the headers in
 # /usr/src/linux-headers-RELEASE, into build/RELEASE/mod, as DKMS would),
@@ -33,7 +33,7 @@ KERNEL_SRCS := $(shell find drivers include tools/testing -name '*.[ch]' \
 	2>/dev/null)
 
 .PHONY: all modules tools deps debug-kernel checkpatch sparse check demo clean \
-	install uninstall bench fuzz
+	install uninstall bench fuzz mutants
 
 all: modules tools
 
@@ -89,6 +89,14 @@ uninstall:
 # stock-kernel VM (15-20 minutes on TCG) and writes bench/results/.
 bench:
 	$(CURDIR)/bench/run
+
+# Mutation testing: each tools/testing/mutants/*.mutant planted in turn,
+# the suites it names run in a stock-kernel VM; every mutant must be
+# killed. Not part of check (one VM per mutant, under an hour in all);
+# MUTANTS="NN ..." runs a subset. Writes tools/testing/mutants/RESULTS.md
+# (a subset: build/mutants/RESULTS.md).
+mutants:
+	$(CURDIR)/tools/testing/mutants/run $(MUTANTS)
 
 # libFuzzer over the driver's check of the host's GetQuote answer and over
 # the quote parser, FUZZ_SECONDS per harness ('make check' runs each
