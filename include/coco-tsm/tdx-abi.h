@@ -98,6 +98,20 @@
 #define TDX_TDINFO_OFF_RTMR(i)		(208 + (i) * TDX_MR_SIZE)
 #define TDX_TDINFO_OFF_SERVTD_HASH	400
 
+/*
+ * TD Quote v4 and v5 (DCAP sgx_quote_4.h, sgx_quote_5.h): a 48-byte header
+ * (u16 version first), then the TD report body; v5 puts a u16 body type
+ * and a u32 body size before the body. REPORTDATA sits at the same place
+ * in both TDX body layouts, the TDX 1.5 one adding fields at its end.
+ */
+#define TDX_QUOTE_HEADER_SIZE		48
+#define TDX_QUOTE_V5_BODY_DESC_SIZE	6
+#define TDX_QUOTE_V5_BODY_TDX10		2
+#define TDX_QUOTE_V5_BODY_TDX15		3
+#define TDX_QUOTE_BODY_TDX10_SIZE	584
+#define TDX_QUOTE_BODY_TDX15_SIZE	648
+#define TDX_QUOTE_BODY_OFF_REPORTDATA	520
+
 /* GetQuote shared buffer (GHCI "TDG.VP.VMCALL<GetQuote>") */
 #define TDX_QUOTE_BUF_VERSION		1
 #define TDX_QUOTE_STATUS_SUCCESS	0x0000000000000000ULL

@@ -3,10 +3,13 @@
  * The TDX primitives the tdx-guest driver is built on, as an ops table.
  *
  * A TDX guest gets them from the TDX module and the VMM through TDCALL and
- * TDVMCALL (drivers/virt/coco/tdx-guest/tdx-tdcall.c). Anywhere else they
- * come from the TDX platform emulator (tools/testing/tdx-emu), which exports
- * tdx_emu_platform_ops. This table is the only seam between the two: the
- * driver's logic is the same whichever implementation it runs on.
+ * TDVMCALL (drivers/virt/coco/tdx-guest/tdx-tdcall.c). On machines without
+ * TDX they come from the TDX platform emulator (tools/testing/tdx-emu),
+ * which exports tdx_emu_platform_ops. The choice is made at link time:
+ * tdx_platform_ops_get() comes from tdx-tdcall.c in the driver's own build
+ * and from tools/testing/tdx-emu/guest/emu-primitives.c in the emulated
+ * build of the same module. This table is the only seam between the two:
+ * the driver's logic is the same whichever implementation it runs on.
  */
 #ifndef __COCO_TSM_TDX_PLATFORM_H
 #define __COCO_TSM_TDX_PLATFORM_H
@@ -50,7 +53,7 @@ struct tdx_platform_ops {
 	u64 (*vmcall_setup_event_notify)(u64 vector);
 };
 
-/* The emulator's table; looked up with symbol_get(), never linked against. */
+/* The emulator's table: linked only into the emulated tdx-guest.ko */
 extern const struct tdx_platform_ops tdx_emu_platform_ops;
 
 #endif /* __COCO_TSM_TDX_PLATFORM_H */

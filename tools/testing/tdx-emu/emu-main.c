@@ -29,8 +29,9 @@ MODULE_PARM_DESC(qgs_socket,
 		 "unix socket of the quoting service (QGS protocol)");
 
 /*
- * The emulator's TDX primitives. The tdx-guest driver finds this table with
- * symbol_get(), so the driver has no link dependency on the emulator.
+ * The emulator's TDX primitives. Only the emulated build of the tdx-guest
+ * driver links against this table (guest/emu-primitives.c); the driver
+ * itself never names it.
  */
 const struct tdx_platform_ops tdx_emu_platform_ops = {
 	.name				= "tdx_emu",

@@ -84,11 +84,13 @@ static size_t tdx_emu_last_quote_len;
 
 /*
  * Where REPORTDATA lies in a quote, for stale_quote to spoil: Quote v4 has
- * the 48-byte header, then the TD report body with REPORTDATA at 520; v5
- * puts a u16 body type and a u32 body size between header and body.
+ * the 48-byte header, then the TD report body; v5 puts a u16 body type and
+ * a u32 body size between header and body (include/coco-tsm/tdx-abi.h).
  */
-#define TDX_EMU_QUOTE_V4_REPORTDATA	568
-#define TDX_EMU_QUOTE_V5_REPORTDATA	(48 + 2 + 4 + 520)
+#define TDX_EMU_QUOTE_V4_REPORTDATA \
+	(TDX_QUOTE_HEADER_SIZE + TDX_QUOTE_BODY_OFF_REPORTDATA)
+#define TDX_EMU_QUOTE_V5_REPORTDATA \
+	(TDX_EMU_QUOTE_V4_REPORTDATA + TDX_QUOTE_V5_BODY_DESC_SIZE)
 
 /* Protects the notification target; -1 until the TD registers one */
 static DEFINE_SPINLOCK(tdx_emu_event_lock);

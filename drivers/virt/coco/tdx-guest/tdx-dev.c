@@ -3,10 +3,10 @@
  * Intel TDX guest attestation driver: /dev/tdx_guest (TDX_CMD_GET_REPORT0)
  * and the tdx_guest provider of the configfs-tsm report core.
  *
- * The TDX primitives come from TDCALL in a TDX guest, or else from the TDX
- * platform emulator (tools/testing/tdx-emu) when it is loaded. That choice,
- * made once at load, is the only difference between the two: everything
- * else runs the same code.
+ * The TDX primitives come from TDCALL in a TDX guest (tdx-tdcall.c). The
+ * emulated build of this module (tools/testing/tdx-emu/guest) links the
+ * TDX platform emulator's instead: that is the only difference between
+ * the two, everything else is this code.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,7 +21,6 @@
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <asm/cpu_device_id.h>
-#include <asm/cpufeature.h>
 #include <uapi/linux/tdx-guest.h>
 
 #include "tdx-guest.h"
@@ -147,47 +146,35 @@ static void tdx_guest_debugfs_init(struct tdx_guest *tg)
 	debugfs_create_atomic_t("quotes_ok", 0400, dir, &tg->stats.quotes_ok);
 	debugfs_create_atomic_t("quotes_failed", 0400, dir,
 				&tg->stats.quotes_failed);
+	debugfs_create_atomic_t("completions_by_check", 0400, dir,
+				&tg->stats.completions_by_check);
+	debugfs_create_atomic_t("quotes_mismatched", 0400, dir,
+				&tg->stats.quotes_mismatched);
+	debugfs_create_atomic_t("event_moves", 0400, dir,
+				&tg->stats.event_moves);
+	/* Read without quote_lock: a snapshot, for tests and debugging */
+	debugfs_create_u32("abandoned_buffers", 0400, dir,
+			   &tg->quote_nr_abandoned);
 	debugfs_create_file_unsafe("event_cpu", 0400, dir, tg,
 				   &tdx_event_cpu_fops);
 	debugfs_create_u8("event_vector", 0400, dir, &tg->event_vector);
 }
 
-/*
- * The only place where a real TD and the emulator differ. The emulator's
- * table is looked up, not linked against, so that this module loads on a
- * TDX guest where the emulator does not exist.
- */
 static int tdx_platform_get(struct tdx_guest *tg)
 {
-	const struct tdx_platform_ops *ops;
-
-	if (cpu_feature_enabled(X86_FEATURE_TDX_GUEST)) {
-		tg->ops = &tdx_tdcall_ops;
-		tg->ops_from_emu = false;
-		return 0;
-	}
-
-	ops = symbol_get(tdx_emu_platform_ops);
-	if (!ops) {
-		pr_err("not a TDX guest, and the TDX platform emulator (tdx_emu) is not loaded\n");
+	tg->ops = tdx_platform_ops_get();
+	if (!tg->ops) {
+		pr_err("not a TDX guest\n");
 		return -ENODEV;
 	}
-	if (!ops->mr_report || !ops->mr_rtmr_extend ||
-	    !ops->vmcall_get_quote || !ops->vmcall_setup_event_notify) {
-		pr_err("the TDX platform emulator lacks primitives\n");
-		symbol_put(tdx_emu_platform_ops);
+	if (!tg->ops->mr_report || !tg->ops->mr_rtmr_extend ||
+	    !tg->ops->vmcall_get_quote ||
+	    !tg->ops->vmcall_get_td_vm_call_info ||
+	    !tg->ops->vmcall_setup_event_notify) {
+		pr_err("the %s primitives are incomplete\n", tg->ops->name);
 		return -ENODEV;
 	}
-	tg->ops = ops;
-	tg->ops_from_emu = true;
 	return 0;
-}
-
-static void tdx_platform_put(struct tdx_guest *tg)
-{
-	if (tg->ops_from_emu)
-		symbol_put(tdx_emu_platform_ops);
-	tg->ops = NULL;
 }
 
 /*
@@ -259,7 +246,7 @@ deregister_misc:
 exit_mr:
 	tdx_mr_exit(tg);
 put_platform:
-	tdx_platform_put(tg);
+	tg->ops = NULL;
 	pr_err("attestation is not available (%d)\n", ret);
 	return ret;
 }
@@ -270,12 +257,14 @@ static void __exit tdx_guest_exit(void)
 	struct tdx_guest *tg = &tdx_guest;
 
 	debugfs_remove(tg->debugfs);
+	/* A request waiting for the host would hold up the unregistration */
+	tdx_quote_abort(tg);
 	tdx_quote_unregister(tg);
 	tdx_event_exit(tg);
 	tdx_quote_exit(tg);
 	misc_deregister(&tg->misc);
 	tdx_mr_exit(tg);
-	tdx_platform_put(tg);
+	tg->ops = NULL;
 }
 module_exit(tdx_guest_exit);
 

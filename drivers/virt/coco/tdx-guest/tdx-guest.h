@@ -14,9 +14,17 @@
 #include <coco-tsm/tdx-platform.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 /* One shared buffer of the size QEMU accepts: room for a quote and its certs */
 #define TDX_QUOTE_BUF_SIZE	TDX_QUOTE_BUF_MAX_SIZE
+
+/*
+ * Buffers left to a host that never answered (timed out or interrupted
+ * requests), each replaced by a fresh one; beyond this many, requests get
+ * EBUSY until the host answers one of them.
+ */
+#define TDX_QUOTE_MAX_ABANDONED	4
 
 /**
  * enum tdx_completion_mode - how the driver learns that GetQuote completed
@@ -34,18 +42,28 @@ enum tdx_completion_mode {
  * @spurious_interrupts: event interrupts taken with no request pending
  * @quotes_ok: reports returned to the TSM core
  * @quotes_failed: report requests that failed, whatever the reason
+ * @completions_by_check: in interrupt mode, completions that a status
+ *	check found and no interrupt announced (within a jiffy): the sign of
+ *	an interrupt path that loses interrupts
+ * @quotes_mismatched: quotes refused because their REPORTDATA was not the
+ *	request's (EBADMSG)
+ * @event_moves: times the event-notify interrupt followed its CPU going
+ *	offline to another CPU
  */
 struct tdx_guest_stats {
 	atomic_t interrupts;
 	atomic_t spurious_interrupts;
 	atomic_t quotes_ok;
 	atomic_t quotes_failed;
+	atomic_t completions_by_check;
+	atomic_t quotes_mismatched;
+	atomic_t event_moves;
 };
 
 /**
  * struct tdx_guest - state of the driver (one instance per module)
- * @ops: TDX primitives: TDCALL on a TDX guest, or the emulator's table
- * @ops_from_emu: @ops came from symbol_get() and must be symbol_put()
+ * @ops: TDX primitives: TDCALL on a TDX guest, or the emulator's table in
+ *	the emulated build (tdx_platform_ops_get())
  * @misc: the /dev/tdx_guest device
  * @debugfs: the driver's debugfs directory
  * @stats: counters
@@ -54,14 +72,20 @@ struct tdx_guest_stats {
  * @event_cpu: CPU the event-notify interrupt is delivered to, -1 when polling
  * @event_vector: vector registered with SetupEventNotifyInterrupt, 0 when
  *	polling
+ * @event_move_work: tells the host where the vector went after its CPU
+ *	went offline
  * @quote_wq: where the request waits for completion
  * @quote_pending: a GetQuote request is waiting for the host; read by the
  *	interrupt handler, so it is an atomic flag and not under @quote_lock
+ * @quote_irq_seen: the event interrupt arrived for the pending request
+ * @quote_dying: the module is going away: waiters give up (ENXIO)
  * @quote_lock: serializes GetQuote requests; protects the TD side of
- *	@quote_buf and @quote_abandoned
- * @quote_buf: the shared GetQuote buffer, %TDX_QUOTE_BUF_SIZE bytes
- * @quote_abandoned: the last request timed out or was interrupted, so the
- *	host may still own @quote_buf
+ *	@quote_buf, @quote_abandoned and @quote_nr_abandoned
+ * @quote_buf: the shared GetQuote buffer, %TDX_QUOTE_BUF_SIZE bytes; NULL
+ *	after a request left it to the host, until the next request
+ * @quote_abandoned: buffers of requests that timed out or were
+ *	interrupted: the host may still write to them
+ * @quote_nr_abandoned: entries in @quote_abandoned
  * @mr_lock: serializes every TDG.MR.REPORT and TDG.MR.RTMR.EXTEND of the
  *	driver, as the TDX module's RTMR lock would answer busy to a second
  *	one; protects the measurement cache @mr_report, @mr_valid and
@@ -77,7 +101,6 @@ struct tdx_guest_stats {
  */
 struct tdx_guest {
 	const struct tdx_platform_ops *ops;
-	bool ops_from_emu;
 	struct miscdevice misc;
 	struct dentry *debugfs;
 	struct tdx_guest_stats stats;
@@ -86,12 +109,16 @@ struct tdx_guest {
 	unsigned int event_irq;
 	int event_cpu;
 	u8 event_vector;
+	struct work_struct event_move_work;
 
 	wait_queue_head_t quote_wq;
 	atomic_t quote_pending;
+	atomic_t quote_irq_seen;
+	bool quote_dying;
 	struct mutex quote_lock;	/* one request at a time, see @quote_lock */
 	struct tdx_quote_buf *quote_buf;
-	bool quote_abandoned;
+	struct tdx_quote_buf *quote_abandoned[TDX_QUOTE_MAX_ABANDONED];
+	unsigned int quote_nr_abandoned;
 
 	struct mutex mr_lock;	/* one TDX measurement call at a time */
 	bool mr_valid;
@@ -100,8 +127,11 @@ struct tdx_guest {
 	u8 *mr_extend_data;
 };
 
-/* tdx-tdcall.c: the real primitives, valid only in a TDX guest */
-extern const struct tdx_platform_ops tdx_tdcall_ops;
+/*
+ * tdx-tdcall.c: the real primitives, NULL outside a TDX guest; the emulated
+ * build links tools/testing/tdx-emu/guest/emu-primitives.c instead
+ */
+const struct tdx_platform_ops *tdx_platform_ops_get(void);
 
 /* tdx-report.c */
 int tdx_guest_mr_report(struct tdx_guest *tg, u8 *reportdata,
@@ -126,5 +156,6 @@ int tdx_quote_init(struct tdx_guest *tg);
 void tdx_quote_exit(struct tdx_guest *tg);
 int tdx_quote_register(struct tdx_guest *tg);
 void tdx_quote_unregister(struct tdx_guest *tg);
+void tdx_quote_abort(struct tdx_guest *tg);
 
 #endif /* __TDX_GUEST_INTERNAL_H */

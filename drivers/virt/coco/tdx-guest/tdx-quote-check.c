@@ -6,9 +6,11 @@
  */
 #ifdef __KERNEL__
 #include <linux/errno.h>
+#include <linux/string.h>
 #else
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 #endif
 #include <coco-tsm/tdx-abi.h>
 
@@ -41,4 +43,71 @@ long tdx_quote_check_response(u64 status, u32 out_len, size_t buf_size)
 	    out_len > buf_size - TDX_QUOTE_BUF_HDR_SIZE)
 		return -EFBIG;
 	return out_len;
+}
+
+/* Little-endian fields, read bytewise: @p need not be aligned */
+static unsigned int tdx_quote_le16(const u8 *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+static size_t tdx_quote_le32(const u8 *p)
+{
+	return (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 |
+	       (size_t)p[3] << 24;
+}
+
+/**
+ * tdx_quote_check_reportdata() - check that a quote answers this request
+ * @quote: the quote, in private memory
+ * @len: its length
+ * @reportdata: the 64 bytes of REPORTDATA the request's TDREPORT carried
+ *
+ * The host returns whatever it likes in the shared buffer: an older quote,
+ * another TD's, or a quote of another request. A quote whose body does not
+ * carry this request's REPORTDATA would hand the caller's verifier a
+ * foreign nonce, so it is refused. Quote v4 and v5 (TDX 1.0 and 1.5
+ * bodies) are known; anything else cannot be checked and is refused too.
+ *
+ * Return: 0 if the quote carries @reportdata, -EBADMSG otherwise.
+ */
+int tdx_quote_check_reportdata(const u8 *quote, size_t len,
+			       const u8 *reportdata)
+{
+	size_t body, body_size;
+
+	if (len < TDX_QUOTE_HEADER_SIZE + TDX_QUOTE_V5_BODY_DESC_SIZE)
+		return -EBADMSG;
+
+	switch (tdx_quote_le16(quote)) {
+	case 4:
+		body = TDX_QUOTE_HEADER_SIZE;
+		body_size = TDX_QUOTE_BODY_TDX10_SIZE;
+		break;
+	case 5:
+		body = TDX_QUOTE_HEADER_SIZE + TDX_QUOTE_V5_BODY_DESC_SIZE;
+		body_size = tdx_quote_le32(quote + TDX_QUOTE_HEADER_SIZE + 2);
+		switch (tdx_quote_le16(quote + TDX_QUOTE_HEADER_SIZE)) {
+		case TDX_QUOTE_V5_BODY_TDX10:
+			if (body_size != TDX_QUOTE_BODY_TDX10_SIZE)
+				return -EBADMSG;
+			break;
+		case TDX_QUOTE_V5_BODY_TDX15:
+			if (body_size != TDX_QUOTE_BODY_TDX15_SIZE)
+				return -EBADMSG;
+			break;
+		default:
+			return -EBADMSG;
+		}
+		break;
+	default:
+		return -EBADMSG;
+	}
+
+	if (len < body + body_size)
+		return -EBADMSG;
+	if (memcmp(quote + body + TDX_QUOTE_BODY_OFF_REPORTDATA, reportdata,
+		   TDX_REPORTDATA_SIZE))
+		return -EBADMSG;
+	return 0;
 }

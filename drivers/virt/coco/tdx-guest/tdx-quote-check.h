@@ -10,5 +10,7 @@
 #include <linux/types.h>
 
 long tdx_quote_check_response(u64 status, u32 out_len, size_t buf_size);
+int tdx_quote_check_reportdata(const u8 *quote, size_t len,
+			       const u8 *reportdata);
 
 #endif /* __TDX_QUOTE_CHECK_H */

@@ -6,16 +6,19 @@
  * One buffer, shared with the host, serves every request: it is allocated
  * and converted once at load, because converting pages back and forth for
  * each request splits the direct map and may fail late in the uptime. One
- * buffer means one request at a time, which quote generation (rare, and
- * slow on the host side anyway) can afford.
+ * buffer means one request at a time. A request the host does not answer
+ * in time leaves its buffer to the host; the next request gets a fresh
+ * one, up to TDX_QUOTE_MAX_ABANDONED of them.
  *
- * Everything the host writes to the buffer is untrusted: the status and
- * length are read once, validated by tdx_quote_check_response(), and the
- * quote is copied to private memory before anyone looks at it.
+ * Everything the host writes to the buffer is untrusted: the status is
+ * read once, the length once it is final, both validated by
+ * tdx_quote_check_response(); the quote is copied to private memory and
+ * must carry the request's REPORTDATA before anyone looks at it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cc_platform.h>
+#include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
@@ -39,11 +42,11 @@
 #define TDX_PARAM_MS_MAX	(10 * 60 * MSEC_PER_SEC)
 
 /*
- * While the interrupt is the completion signal, the waiter still looks at
- * the status at least this often, so that a lost (or early) interrupt
- * costs a second rather than the whole timeout.
+ * QEMU writes status and out_len with one unordered copy, so a final
+ * status may be seen before its out_len: a SUCCESS with out_len 0 is read
+ * again for this long before it counts as an empty quote.
  */
-#define TDX_QUOTE_SAFETY_SLICE	HZ
+#define TDX_QUOTE_SETTLE_MS	20
 
 static int tdx_param_set_ms(const char *val, const struct kernel_param *kp)
 {
@@ -63,12 +66,12 @@ MODULE_PARM_DESC(quote_timeout_ms,
 static unsigned int poll_min_ms = 1;
 module_param_cb(poll_min_ms, &tdx_param_ms_ops, &poll_min_ms, 0644);
 MODULE_PARM_DESC(poll_min_ms,
-		 "Polling mode: first delay between status checks, in ms (default 1)");
+		 "First delay between status checks, in ms (default 1)");
 
 static unsigned int poll_max_ms = 100;
 module_param_cb(poll_max_ms, &tdx_param_ms_ops, &poll_max_ms, 0644);
 MODULE_PARM_DESC(poll_max_ms,
-		 "Polling mode: longest delay between status checks, in ms (default 100)");
+		 "Longest delay between status checks, in ms (default 100)");
 
 static bool tdx_quote_done(struct tdx_quote_buf *buf)
 {
@@ -76,15 +79,17 @@ static bool tdx_quote_done(struct tdx_quote_buf *buf)
 }
 
 /*
- * Wait until the host leaves IN_FLIGHT, at most quote_timeout_ms. In
- * interrupt mode the event handler wakes us; in polling mode nobody does
- * and each slice is a backoff step, doubling from poll_min_ms up to
- * poll_max_ms. Both are killable.
+ * Wait until the host leaves IN_FLIGHT, at most quote_timeout_ms, and
+ * return the final status it wrote in @status, read once. The status is
+ * checked on a backoff schedule, doubling from poll_min_ms up to
+ * poll_max_ms, in both modes: in interrupt mode the event handler wakes
+ * us at once, and a late or lost interrupt costs no more than polling
+ * would. Killable; module unload ends the wait too.
  */
-static int tdx_quote_wait(struct tdx_guest *tg)
+static int tdx_quote_wait(struct tdx_guest *tg, struct tdx_quote_buf *buf,
+			  u64 *status)
 {
-	struct tdx_quote_buf *buf = tg->quote_buf;
-	unsigned long deadline, now, left, slice;
+	unsigned long deadline, now, slice;
 	unsigned int poll_ms, poll_max;
 	long ret;
 
@@ -94,35 +99,76 @@ static int tdx_quote_wait(struct tdx_guest *tg)
 
 	for (;;) {
 		/* A completion seen at the deadline still counts */
-		if (tdx_quote_done(buf))
-			return 0;
+		*status = READ_ONCE(buf->status);
+		if (*status != TDX_QUOTE_STATUS_IN_FLIGHT)
+			break;
+		if (READ_ONCE(tg->quote_dying))
+			return -ENXIO;
 		now = jiffies;
 		if (time_after_eq(now, deadline))
 			return -ETIMEDOUT;
-		left = deadline - now;
 
-		if (tg->mode == TDX_COMPLETION_INTERRUPT) {
-			slice = min_t(unsigned long, left,
-				      TDX_QUOTE_SAFETY_SLICE);
-		} else {
-			slice = min(left, msecs_to_jiffies(poll_ms));
-			poll_ms = min(poll_ms * 2, poll_max);
-		}
-
+		slice = min(deadline - now, msecs_to_jiffies(poll_ms));
+		poll_ms = min(poll_ms * 2, poll_max);
 		ret = wait_event_killable_timeout(tg->quote_wq,
-						  tdx_quote_done(buf), slice);
+						  tdx_quote_done(buf) ||
+						  READ_ONCE(tg->quote_dying),
+						  slice);
 		if (ret < 0)
 			return -EINTR;
-		if (ret > 0)
-			return 0;
 	}
+
+	/*
+	 * A status check got there first: give the interrupt a jiffy to
+	 * show up, then count a completion it did not announce.
+	 */
+	if (READ_ONCE(tg->mode) == TDX_COMPLETION_INTERRUPT &&
+	    !atomic_read(&tg->quote_irq_seen) &&
+	    !wait_event_timeout(tg->quote_wq,
+				atomic_read(&tg->quote_irq_seen), 1))
+		atomic_inc(&tg->stats.completions_by_check);
+	return 0;
+}
+
+/*
+ * The length of the response, once it is there: see TDX_QUOTE_SETTLE_MS.
+ * Only out_len is read again; the status stays the one read once.
+ */
+static u32 tdx_quote_out_len(struct tdx_quote_buf *buf, u64 status)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(TDX_QUOTE_SETTLE_MS);
+	u32 out_len;
+
+	for (;;) {
+		/* The host writes the response before its final status */
+		virt_rmb();
+		out_len = READ_ONCE(buf->out_len);
+		if (out_len || status != TDX_QUOTE_STATUS_SUCCESS ||
+		    time_after(jiffies, deadline))
+			return out_len;
+		usleep_range(100, 200);
+	}
+}
+
+/*
+ * Leave @buf to the host, which may still write it. There is room: a
+ * current buffer exists only while fewer than TDX_QUOTE_MAX_ABANDONED
+ * are with the host (tdx_quote_buf_get()).
+ */
+static void tdx_quote_abandon(struct tdx_guest *tg, struct tdx_quote_buf *buf)
+{
+	lockdep_assert_held(&tg->quote_lock);
+
+	tg->quote_abandoned[tg->quote_nr_abandoned++] = buf;
+	tg->quote_buf = NULL;
 }
 
 /*
  * Hand the request in the shared buffer to the host and collect the quote.
  * Called with quote_lock held and the buffer filled in.
  */
-static int tdx_quote_exchange(struct tdx_guest *tg, struct tsm_report *report)
+static int tdx_quote_exchange(struct tdx_guest *tg, struct tsm_report *report,
+			      const u8 *reportdata)
 {
 	struct tdx_quote_buf *buf = tg->quote_buf;
 	u64 vmcall_status, status;
@@ -134,6 +180,7 @@ static int tdx_quote_exchange(struct tdx_guest *tg, struct tsm_report *report)
 	lockdep_assert_held(&tg->quote_lock);
 
 	/* Before the call: the host may signal completion before it returns */
+	atomic_set(&tg->quote_irq_seen, 0);
 	atomic_set(&tg->quote_pending, 1);
 
 	/* GHCI wants the GPA with the shared bit, as the buffer is mapped */
@@ -152,23 +199,16 @@ static int tdx_quote_exchange(struct tdx_guest *tg, struct tsm_report *report)
 	 * call itself and raises no interrupt: the first check in the wait
 	 * sees that and does not sleep.
 	 */
-	ret = tdx_quote_wait(tg);
+	ret = tdx_quote_wait(tg, buf, &status);
 	if (ret) {
-		/* Left to the host: later requests get EBUSY until it answers */
-		tg->quote_abandoned = true;
-		pr_warn_ratelimited("GetQuote request %s, the host keeps the buffer\n",
-				    ret == -ETIMEDOUT ? "timed out" : "interrupted");
+		tdx_quote_abandon(tg, buf);
+		pr_warn_ratelimited("GetQuote request %s, the host keeps its buffer\n",
+				    ret == -ETIMEDOUT ? "timed out" :
+				    ret == -EINTR ? "interrupted" : "abandoned");
 		goto idle;
 	}
 
-	status = READ_ONCE(buf->status);
-	/*
-	 * The host writes the response, then the status: read in reverse,
-	 * so that a final status never comes with a stale length or quote.
-	 */
-	virt_rmb();
-	out_len = READ_ONCE(buf->out_len);
-
+	out_len = tdx_quote_out_len(buf, status);
 	len = tdx_quote_check_response(status, out_len, TDX_QUOTE_BUF_SIZE);
 	if (len < 0) {
 		pr_debug("GetQuote failed: status %#llx, out_len %u\n",
@@ -182,19 +222,103 @@ static int tdx_quote_exchange(struct tdx_guest *tg, struct tsm_report *report)
 		ret = -ENOMEM;
 		goto idle;
 	}
+	/* Checked in private memory, where the host cannot change it */
 	memcpy(quote, buf->data, len);
+	ret = tdx_quote_check_reportdata(quote, len, reportdata);
+	if (ret) {
+		atomic_inc(&tg->stats.quotes_mismatched);
+		pr_warn_ratelimited("the host returned a quote that is not for this request's REPORTDATA\n");
+		kvfree(quote);
+		goto idle;
+	}
 	report->outblob = quote;
 	report->outblob_len = len;
-	ret = 0;
 
 idle:
 	atomic_set(&tg->quote_pending, 0);
 	return ret;
 }
 
+/* A new buffer shared with the host, or NULL */
+static struct tdx_quote_buf *tdx_quote_buf_alloc(void)
+{
+	void *buf;
+	int ret;
+
+	buf = alloc_pages_exact(TDX_QUOTE_BUF_SIZE, GFP_KERNEL | __GFP_ZERO);
+	if (!buf)
+		return NULL;
+
+	/* A no-op outside a TDX guest, where no memory is private */
+	ret = set_memory_decrypted((unsigned long)buf,
+				   TDX_QUOTE_BUF_SIZE >> PAGE_SHIFT);
+	if (ret) {
+		/*
+		 * The pages may be partly shared now: the page allocator
+		 * must never hand them out again, so they are leaked.
+		 */
+		pr_err("cannot share a GetQuote buffer (%d), leaking it\n",
+		       ret);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Make @buf private again and free it, or leak it if the host owns it */
+static void tdx_quote_buf_free(struct tdx_quote_buf *buf)
+{
+	if (!tdx_quote_done(buf)) {
+		pr_warn("the host still owns a GetQuote buffer, leaking %u KiB\n",
+			TDX_QUOTE_BUF_SIZE / SZ_1K);
+		return;
+	}
+	if (set_memory_encrypted((unsigned long)buf,
+				 TDX_QUOTE_BUF_SIZE >> PAGE_SHIFT)) {
+		pr_warn("cannot make a GetQuote buffer private again, leaking %u KiB\n",
+			TDX_QUOTE_BUF_SIZE / SZ_1K);
+		return;
+	}
+	free_pages_exact(buf, TDX_QUOTE_BUF_SIZE);
+}
+
+/*
+ * A buffer for the next request. Buffers the host has since answered are
+ * taken back (one becomes the current buffer if there is none, the others
+ * are freed); with no current buffer, a fresh one is made unless
+ * TDX_QUOTE_MAX_ABANDONED buffers are still with the host.
+ */
+static int tdx_quote_buf_get(struct tdx_guest *tg)
+{
+	unsigned int i = 0;
+
+	lockdep_assert_held(&tg->quote_lock);
+
+	while (i < tg->quote_nr_abandoned) {
+		struct tdx_quote_buf *buf = tg->quote_abandoned[i];
+
+		if (!tdx_quote_done(buf)) {
+			i++;
+			continue;
+		}
+		tg->quote_abandoned[i] =
+			tg->quote_abandoned[--tg->quote_nr_abandoned];
+		if (tg->quote_buf)
+			tdx_quote_buf_free(buf);
+		else
+			tg->quote_buf = buf;
+	}
+
+	if (tg->quote_buf)
+		return 0;
+	if (tg->quote_nr_abandoned >= TDX_QUOTE_MAX_ABANDONED)
+		return -EBUSY;
+	tg->quote_buf = tdx_quote_buf_alloc();
+	return tg->quote_buf ? 0 : -ENOMEM;
+}
+
 static int tdx_quote_get(struct tdx_guest *tg, struct tsm_report *report)
 {
-	struct tdx_quote_buf *buf = tg->quote_buf;
+	struct tdx_quote_buf *buf;
 	u8 *reportdata, *tdreport;
 	int ret;
 
@@ -216,25 +340,26 @@ static int tdx_quote_get(struct tdx_guest *tg, struct tsm_report *report)
 	if (ret)
 		goto free_tdreport;
 
-	if (tg->quote_abandoned) {
-		if (!tdx_quote_done(buf)) {
-			ret = -EBUSY;
-			goto unlock;
-		}
-		tg->quote_abandoned = false;
+	if (READ_ONCE(tg->quote_dying)) {
+		ret = -ENXIO;
+		goto unlock;
 	}
+	ret = tdx_quote_buf_get(tg);
+	if (ret)
+		goto unlock;
 
 	ret = tdx_guest_mr_report(tg, reportdata, tdreport);
 	if (ret)
 		goto unlock;
 
 	/* Nothing of an earlier request may reach the host again */
+	buf = tg->quote_buf;
 	memset(buf, 0, TDX_QUOTE_BUF_SIZE);
 	buf->version = TDX_QUOTE_BUF_VERSION;
 	buf->in_len = TDX_REPORT_SIZE;
 	memcpy(buf->data, tdreport, TDX_REPORT_SIZE);
 
-	ret = tdx_quote_exchange(tg, report);
+	ret = tdx_quote_exchange(tg, report, reportdata);
 
 unlock:
 	mutex_unlock(&tg->quote_lock);
@@ -294,66 +419,54 @@ static const struct coco_tsm_ops tdx_tsm_ops = {
  * tdx_quote_init() - allocate and share the GetQuote buffer
  * @tg: the driver
  *
- * Return: 0, -ENOMEM, or the error of set_memory_decrypted().
+ * Return: 0 or -ENOMEM.
  */
 int tdx_quote_init(struct tdx_guest *tg)
 {
-	void *buf;
-	int ret;
-
 	mutex_init(&tg->quote_lock);
 	init_waitqueue_head(&tg->quote_wq);
 	atomic_set(&tg->quote_pending, 0);
-	tg->quote_abandoned = false;
+	atomic_set(&tg->quote_irq_seen, 0);
+	tg->quote_dying = false;
+	tg->quote_nr_abandoned = 0;
 
-	buf = alloc_pages_exact(TDX_QUOTE_BUF_SIZE, GFP_KERNEL | __GFP_ZERO);
-	if (!buf)
-		return -ENOMEM;
-
-	/* A no-op outside a TDX guest, where no memory is private */
-	ret = set_memory_decrypted((unsigned long)buf,
-				   TDX_QUOTE_BUF_SIZE >> PAGE_SHIFT);
-	if (ret) {
-		/*
-		 * The pages may be partly shared now: the page allocator
-		 * must never hand them out again, so they are leaked.
-		 */
-		pr_err("cannot share the GetQuote buffer (%d), leaking it\n",
-		       ret);
-		return ret;
-	}
-
-	tg->quote_buf = buf;
-	return 0;
+	tg->quote_buf = tdx_quote_buf_alloc();
+	return tg->quote_buf ? 0 : -ENOMEM;
 }
 
 /**
- * tdx_quote_exit() - make the GetQuote buffer private again and free it
+ * tdx_quote_abort() - end the wait of every request, for module unload
  * @tg: the driver
  *
- * The buffer is leaked instead when the host may still write to it (a
+ * A request waiting for the host returns ENXIO at once and leaves its
+ * buffer to the host; later ones fail with ENXIO too. Without this,
+ * unloading would wait for the host up to quote_timeout_ms.
+ */
+void tdx_quote_abort(struct tdx_guest *tg)
+{
+	WRITE_ONCE(tg->quote_dying, true);
+	wake_up_all(&tg->quote_wq);
+}
+
+/**
+ * tdx_quote_exit() - make the GetQuote buffers private again and free them
+ * @tg: the driver
+ *
+ * A buffer is leaked instead when the host may still write to it (a
  * request abandoned to it has not completed) or when it cannot be made
  * private again.
  */
 void tdx_quote_exit(struct tdx_guest *tg)
 {
-	void *buf = tg->quote_buf;
+	unsigned int i;
 
+	if (tg->quote_buf)
+		tdx_quote_buf_free(tg->quote_buf);
 	tg->quote_buf = NULL;
+	for (i = 0; i < tg->quote_nr_abandoned; i++)
+		tdx_quote_buf_free(tg->quote_abandoned[i]);
+	tg->quote_nr_abandoned = 0;
 	mutex_destroy(&tg->quote_lock);
-
-	if (tg->quote_abandoned && !tdx_quote_done(buf)) {
-		pr_warn("the host still owns the GetQuote buffer, leaking %u KiB\n",
-			TDX_QUOTE_BUF_SIZE / SZ_1K);
-		return;
-	}
-	if (set_memory_encrypted((unsigned long)buf,
-				 TDX_QUOTE_BUF_SIZE >> PAGE_SHIFT)) {
-		pr_warn("cannot make the GetQuote buffer private again, leaking %u KiB\n",
-			TDX_QUOTE_BUF_SIZE / SZ_1K);
-		return;
-	}
-	free_pages_exact(buf, TDX_QUOTE_BUF_SIZE);
 }
 
 /**

@@ -13,6 +13,7 @@
 
 #include <linux/bits.h>
 #include <linux/printk.h>
+#include <asm/cpufeature.h>
 #include <coco-tsm/tdx-abi.h>
 #include <coco-tsm/tdx-platform.h>
 
@@ -54,10 +55,11 @@ static u64 tdx_module_call(u64 leaf, u64 rcx, u64 rdx, u64 r8_in)
 
 /*
  * A GHCI TDVMCALL with up to two arguments in R12 and R13. Returns the
- * TDVMCALL status from R10. The VMM may write any exposed register, hence
- * all six are outputs; "memory" because the VMM writes the shared buffer.
+ * TDVMCALL status from R10, and R11-R14 in @out when it is not NULL. The
+ * VMM may write any exposed register, hence all six are outputs; "memory"
+ * because the VMM writes the shared buffer.
  */
-static u64 tdx_vmcall(u64 fn, u64 r12_in, u64 r13_in)
+static u64 tdx_vmcall(u64 fn, u64 r12_in, u64 r13_in, u64 *out)
 {
 	register u64 r10 asm("r10") = TDVMCALL_STANDARD;
 	register u64 r11 asm("r11") = fn;
@@ -81,7 +83,15 @@ static u64 tdx_vmcall(u64 fn, u64 r12_in, u64 r13_in)
 	if (rax) {
 		pr_err_ratelimited("TDVMCALL %#llx: TDCALL failed, status %#llx\n",
 				   fn, rax);
-		return TDVMCALL_STATUS_INVALID_OPERAND;
+		r10 = TDVMCALL_STATUS_INVALID_OPERAND;
+	}
+	if (out) {
+		bool ok = r10 == TDVMCALL_STATUS_SUCCESS;
+
+		out[0] = ok ? r11 : 0;
+		out[1] = ok ? r12 : 0;
+		out[2] = ok ? r13 : 0;
+		out[3] = ok ? r14 : 0;
 	}
 	return r10;
 }
@@ -100,18 +110,41 @@ static u64 tdx_tdcall_mr_rtmr_extend(phys_addr_t data, u64 index)
 
 static u64 tdx_tdcall_get_quote(phys_addr_t gpa, u64 size)
 {
-	return tdx_vmcall(TDVMCALL_GET_QUOTE, gpa, size);
+	return tdx_vmcall(TDVMCALL_GET_QUOTE, gpa, size, NULL);
+}
+
+static u64 tdx_tdcall_get_td_vm_call_info(u64 leaf, u64 out[4])
+{
+	return tdx_vmcall(TDVMCALL_GET_TD_VM_CALL_INFO, leaf, 0, out);
 }
 
 static u64 tdx_tdcall_setup_event_notify(u64 vector)
 {
-	return tdx_vmcall(TDVMCALL_SETUP_EVENT_NOTIFY_INTERRUPT, vector, 0);
+	return tdx_vmcall(TDVMCALL_SETUP_EVENT_NOTIFY_INTERRUPT, vector, 0,
+			  NULL);
 }
 
-const struct tdx_platform_ops tdx_tdcall_ops = {
+static const struct tdx_platform_ops tdx_tdcall_ops = {
 	.name = "tdcall",
 	.mr_report = tdx_tdcall_mr_report,
 	.mr_rtmr_extend = tdx_tdcall_mr_rtmr_extend,
 	.vmcall_get_quote = tdx_tdcall_get_quote,
+	.vmcall_get_td_vm_call_info = tdx_tdcall_get_td_vm_call_info,
 	.vmcall_setup_event_notify = tdx_tdcall_setup_event_notify,
 };
+
+/**
+ * tdx_platform_ops_get() - the TDX primitives this driver runs on
+ *
+ * A TDCALL outside a TD exits to the hypervisor with an exit reason it
+ * does not expect, so the table is handed out only when the CPU says this
+ * is a TDX guest.
+ *
+ * Return: the TDCALL table, or NULL when this is not a TDX guest.
+ */
+const struct tdx_platform_ops *tdx_platform_ops_get(void)
+{
+	if (!cpu_feature_enabled(X86_FEATURE_TDX_GUEST))
+		return NULL;
+	return &tdx_tdcall_ops;
+}

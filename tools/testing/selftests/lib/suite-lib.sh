@@ -8,7 +8,10 @@
 core=$MODDIR/drivers/virt/coco/tsm/tsm.ko
 test_provider=$MODDIR/tools/testing/selftests/tsm/tsm_test_provider.ko
 emu=$MODDIR/tools/testing/tdx-emu/tdx_emu.ko
-drv=$MODDIR/drivers/virt/coco/tdx-guest/tdx-guest.ko
+# The emulated build of the driver (tools/testing/tdx-emu/guest), and the
+# driver's own, which only loads in a TDX guest
+drv=$MODDIR/tools/testing/tdx-emu/guest/tdx-guest.ko
+drv_tdcall=$MODDIR/drivers/virt/coco/tdx-guest/tdx-guest.ko
 qgs=$TOOLSDIR/tdx-qgs
 qgs_dir=/run/tdx-qgs
 report=/sys/kernel/config/tsm/report

@@ -43,6 +43,7 @@ static const char *errno_name(int err)
 	case EFBIG: return "EFBIG";
 	case ENOMEM: return "ENOMEM";
 	case ENXIO: return "ENXIO";
+	case EBADMSG: return "EBADMSG";
 	case ENOENT: return "ENOENT";
 	}
 	snprintf(buf, sizeof(buf), "E%d", err);

@@ -277,8 +277,15 @@ else
 	echo 1 >"$emu_dbg/never_complete"
 	run dash --nonce-hex "$nonce64"
 	expect 6 "tdx_guest: host never completes: exit 6 (ETIMEDOUT)" 'ETIMEDOUT'
+	# three more requests on fresh buffers; then the host owns four
+	# (TDX_QUOTE_MAX_ABANDONED) and the next one gets EBUSY
+	echo 200 >/sys/module/tdx_guest/parameters/quote_timeout_ms
+	for _ in 1 2 3; do
+		run dash --nonce-hex "$nonce64"
+	done
 	run dash --nonce-hex "$nonce64"
-	expect 7 "tdx_guest: host still owns the buffer: exit 7 (EBUSY)" 'EBUSY'
+	expect 7 "tdx_guest: host still owns four buffers: exit 7 (EBUSY)" 'EBUSY'
+	echo 2000 >/sys/module/tdx_guest/parameters/quote_timeout_ms
 	echo 0 >"$emu_dbg/never_complete"
 	echo 1 >"$emu_dbg/complete_held"
 	# the held request still goes to the quoting service: wait for it
