@@ -120,9 +120,17 @@ int FUZZ_ENTRY(const u8 *data, size_t size)
 	fuzz_check_contract(status, out_len, buf_size, ret);
 
 	if (ret > 0) {
+		/* Exactly the quote, as the driver copies it: ASan bounds it */
 		quote = malloc(ret);
 		if (quote) {
+			static const u8 zeros[TDX_REPORTDATA_SIZE];
+			int rc;
+
 			memcpy(quote, buf + TDX_QUOTE_BUF_HDR_SIZE, ret);
+			rc = tdx_quote_check_reportdata(quote, ret, zeros);
+			if (rc && rc != -EBADMSG)
+				fuzz_fail("REPORTDATA check: 0 or EBADMSG only",
+					  status, out_len, buf_size, rc);
 			free(quote);
 		}
 	}
