@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The guest half of the benchmark, run in the VM by bench/run through
-# scripts/vm-run (stock lane). Loads tsm.ko, tdx_emu.ko and tdx-guest.ko,
-# starts the quoting service, and measures reports through configfs for
-# each completion mode of the driver:
+# scripts/vm-run (stock lane). Loads tsm.ko, tdx_emu.ko and the emulated
+# build of tdx-guest.ko (tools/testing/tdx-emu/guest), starts the quoting
+# service, and measures reports through configfs for each completion mode
+# of the driver:
 #   interrupt  the emulated VMM raises the event-notify interrupt
 #   polling    the VMM refuses the vector (refuse_event_notify=1): polling
 #              fallback with the default backoff (poll_min_ms..poll_max_ms)
@@ -18,9 +19,22 @@
 # lines start with '#'. Nothing is judged: a failed operation stops the run
 # with a non-zero status, a slow one is only reported.
 #
+# Stalls: while a mode runs, a few kprobe events (tracefs, trace_clock
+# "mono", no function tracer) mark the path of each quote: the driver's
+# report_new (entry, return), the emulator's quoting-service call
+# tdx_emu_qgs_get_quote (entry, return), tdx_emu_raise_irq, the driver's
+# tdx_event_handler, and tdx_quote_check_response, the first call after
+# the wait (tdx_quote_wait is inlined into report_new). Every latency
+# sample of BENCH_STALL_MS (500) or more is put on that timeline by
+# bench/stalls.awk (kind=stall: its longest gap) at the end of the mode,
+# which also reads every quote's gaps off the trace (kind=gaps) and lists
+# the quotes whose interrupt handler did not run before the reader's
+# status check (kind=no_irq).
+#
 # Iteration counts (environment): BENCH_N latency samples per point
-# (100), BENCH_N_SLOW the same in poll1s mode (5), BENCH_QUOTES the memory
-# run (10000), BENCH_QUOTES_POLL its polling-mode counterpart (1000),
+# (100), BENCH_N_SLOW the same in poll1s mode (5), BENCH_QUOTES the long
+# run, each report paired with a quoting-service round trip (3000),
+# BENCH_QUOTES_POLL its polling-mode counterpart (1000),
 # BENCH_QGS_N round trips straight to the quoting service, the memory
 # run's contrast (500), BENCH_TPUT reports per throughput point (40),
 # BENCH_ISO isolation rounds (20).
@@ -29,16 +43,19 @@ set -euo pipefail
 
 N=${BENCH_N:-100}
 N_SLOW=${BENCH_N_SLOW:-5}
-QUOTES=${BENCH_QUOTES:-10000}
+QUOTES=${BENCH_QUOTES:-3000}
 QUOTES_POLL=${BENCH_QUOTES_POLL:-1000}
 QGS_N=${BENCH_QGS_N:-500}
 TPUT=${BENCH_TPUT:-40}
 ISO=${BENCH_ISO:-20}
 SERVICE_MS="0 1 10 100"
+STALL_MS=${BENCH_STALL_MS:-500}
 
 core=$MODDIR/drivers/virt/coco/tsm/tsm.ko
 emu=$MODDIR/tools/testing/tdx-emu/tdx_emu.ko
-drv=$MODDIR/drivers/virt/coco/tdx-guest/tdx-guest.ko
+# The driver's emulated build: drivers/virt/coco/tdx-guest/tdx-guest.ko
+# runs on TDX hardware only
+drv=$MODDIR/tools/testing/tdx-emu/guest/tdx-guest.ko
 bench=$TOOLSDIR/tsm-bench
 qgs=$TOOLSDIR/tdx-qgs
 qgs_dir=/run/tdx-qgs
@@ -46,6 +63,8 @@ report=/sys/kernel/config/tsm/report
 sysfs=/sys/devices/virtual/misc/tdx_guest
 emu_dbg=/sys/kernel/debug/tdx_emu
 drv_dbg=/sys/kernel/debug/tdx_guest
+stalls_awk=$COCO_TOP/bench/stalls.awk
+tracefs=
 
 log() { echo "# [$(cut -d' ' -f1 /proc/uptime)] $*"; }
 
@@ -54,6 +73,7 @@ loaded() { grep -q "^$1 " /proc/modules; }
 cleanup() {
 	local d m
 
+	trace_disarm 2>/dev/null || true
 	for d in "$report"/*; do
 		[ -d "$d" ] && rmdir "$d"
 	done
@@ -123,6 +143,90 @@ memory_line() {
 	fi
 }
 
+# ---- kprobe events for the stalls ----
+
+# "TYPE NAME MODULE SYMBOL": p an entry probe, r a return probe
+probe_defs=(
+	"p drv_in tdx_guest tdx_report_new"
+	"p qgs_in tdx_emu tdx_emu_qgs_get_quote"
+	"r qgs_out tdx_emu tdx_emu_qgs_get_quote"
+	"p raise tdx_emu tdx_emu_raise_irq"
+	"p irq tdx_guest tdx_event_handler"
+	"p woke tdx_guest tdx_quote_check_response"
+	"r drv_out tdx_guest tdx_report_new"
+)
+armed=()
+
+# Find tracefs and set it up once: a buffer large enough for a mode's
+# events, the CLOCK_MONOTONIC trace clock
+trace_setup() {
+	local d
+
+	mountpoint -q /sys/kernel/tracing ||
+		mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true
+	for d in /sys/kernel/tracing /sys/kernel/debug/tracing ""; do
+		[ -n "$d" ] && [ -e "$d/kprobe_events" ] && break
+	done
+	if [ -z "$d" ] || ! grep -qw mono "$d/trace_clock"; then
+		log "no tracefs with kprobe_events and the mono clock: stalls are counted, not attributed"
+		echo "BENCH kind=trace_setup available=no"
+		return 0
+	fi
+	tracefs=$d
+	echo 0 >"$tracefs/tracing_on"
+	echo mono >"$tracefs/trace_clock"
+	echo 8192 >"$tracefs/buffer_size_kb"
+	echo "BENCH kind=trace_setup available=yes dir=$tracefs clock=mono buffer_kb_per_cpu=$(cat "$tracefs/buffer_size_kb")"
+}
+
+# Define and enable the probes whose symbols the loaded modules have
+trace_arm() {
+	local def t n m f missing=
+
+	[ -n "$tracefs" ] || return 0
+	armed=()
+	for def in "${probe_defs[@]}"; do
+		read -r t n m f <<<"$def"
+		if grep -q "[[:space:]]${f}[[:space:]]*\\[${m}\\]\$" /proc/kallsyms &&
+			echo "$t:bench/$n $m:$f" >>"$tracefs/kprobe_events"; then
+			armed+=("$n")
+		else
+			missing+="$n,"
+		fi
+	done
+	[ -n "$missing" ] && log "probes not set: ${missing%,}"
+	if ((${#armed[@]})); then
+		echo 1 >"$tracefs/events/bench/enable"
+	fi
+	echo >"$tracefs/trace"
+	echo 1 >"$tracefs/tracing_on"
+}
+
+# trace_disarm [MODE]: stop tracing, remove the probes; with MODE, put
+# this mode's stalls on the trace's timeline first
+trace_disarm() {
+	local mode=${1:-} n misses overrun
+
+	[ -n "$tracefs" ] && ((${#armed[@]})) || return 0
+	echo 0 >"$tracefs/tracing_on"
+	if [ -n "$mode" ]; then
+		misses=$(awk 'NF == 3 { s += $3 } END { print s + 0 }' \
+			"$tracefs/kprobe_profile")
+		overrun=$(cat "$tracefs"/per_cpu/cpu*/stats |
+			awk '$1 == "overrun:" { s += $2 } END { print s + 0 }')
+		touch "/tmp/stalls.$mode"
+		awk -v mode="$mode" -v probes="$(IFS=,; echo "${armed[*]}")" \
+			-v misses="$misses" -v overrun="$overrun" -v stall_ms="$STALL_MS" \
+			-f "$stalls_awk" "$tracefs/trace" "/tmp/stalls.$mode"
+	fi
+	echo 0 >"$tracefs/events/bench/enable"
+	for n in "${armed[@]}"; do
+		echo "-:bench/$n" >>"$tracefs/kprobe_events"
+	done
+	armed=()
+	echo >"$tracefs/trace"
+}
+
 start_qgs() {
 	mkdir -p "$qgs_dir"
 	"$qgs" --daemon --pidfile "$qgs_dir/pid" >/tmp/tdx-qgs.log 2>&1
@@ -142,6 +246,7 @@ load_mode() {
 	for d in "$report"/*; do
 		[ -d "$d" ] && rmdir "$d"
 	done
+	trace_disarm
 	loaded tdx_guest && rmmod tdx_guest
 	# A fresh emulator: no vector left registered by the previous load
 	loaded tdx_emu && rmmod tdx_emu
@@ -179,14 +284,35 @@ measure() {
 	echo "BENCH $what $out"
 }
 
+# A debugfs value, or "-" if the file is not there
+dbg() { cat "$1" 2>/dev/null || echo -; }
+
+# driver_line MODE PHASE: the counters at PHASE (start: just loaded,
+# long: before the long run, end: the mode's last figures)
 driver_line() {
-	echo "BENCH kind=driver mode=$1 completion_mode=$(cat $sysfs/completion_mode)" \
-		"interrupts=$(cat $drv_dbg/interrupts)" \
-		"spurious=$(cat $drv_dbg/spurious_interrupts)" \
-		"quotes_ok=$(cat $drv_dbg/quotes_ok)" \
-		"quotes_failed=$(cat $drv_dbg/quotes_failed)" \
-		"emu_irqs=$(cat $emu_dbg/irqs_raised)" \
-		"emu_requests=$(cat $emu_dbg/quote_requests)"
+	echo "BENCH kind=driver mode=$1 phase=$2 completion_mode=$(cat $sysfs/completion_mode)" \
+		"interrupts=$(dbg $drv_dbg/interrupts)" \
+		"spurious=$(dbg $drv_dbg/spurious_interrupts)" \
+		"completions_by_check=$(dbg $drv_dbg/completions_by_check)" \
+		"quotes_ok=$(dbg $drv_dbg/quotes_ok)" \
+		"quotes_failed=$(dbg $drv_dbg/quotes_failed)" \
+		"event_cpu=$(dbg $drv_dbg/event_cpu | tr -d ' ')" \
+		"event_vector=$(dbg $drv_dbg/event_vector)" \
+		"emu_irqs=$(dbg $emu_dbg/irqs_raised)" \
+		"emu_requests=$(dbg $emu_dbg/quote_requests)"
+}
+
+# latency_run MODE RUN SVC_MS N WARMUP: one latency measurement, each
+# report paired with a quoting-service round trip; its samples of
+# STALL_MS or more go to /tmp/stalls.MODE for trace_disarm
+latency_run() {
+	local mode=$1 run=$2 svc=$3 kind=latency
+
+	[ "$run" = long ] && kind=latency_long
+	measure "kind=$kind mode=$mode svc_ms=$svc" \
+		"$bench" latency -n "$4" -w "$5" "${qgs_args[@]}" \
+		-S "$STALL_MS" -T /tmp/stalls.cur
+	sed "s/^/run=$run svc_ms=$svc /" /tmp/stalls.cur >>"/tmp/stalls.$mode"
 }
 
 # A TDREPORT of the current emulator, for requests straight to the service
@@ -212,12 +338,14 @@ run_mode() {
 	log "mode $mode"
 	load_mode "$mode"
 	tdreport
+	: >"/tmp/stalls.$mode"
+	trace_arm
+	driver_line "$mode" start
 
 	for s in $SERVICE_MS; do
 		service "$s"
 		log "$mode: latency, service_delay_ms=$s, $n reports, each paired with a service round trip"
-		measure "kind=latency mode=$mode svc_ms=$s" \
-			"$bench" latency -n "$n" -w 1 "${qgs_args[@]}"
+		latency_run "$mode" short "$s" "$n" 1
 	done
 
 	for s in 0 100; do
@@ -241,12 +369,14 @@ run_mode() {
 		sleep 1
 		measure "kind=entries mode=$mode svc_ms=0" "$bench" entries -n 200
 	fi
-	log "$mode: memory, $quotes reports at service_delay_ms=0"
+	driver_line "$mode" long
+	log "$mode: long run and memory, $quotes reports at service_delay_ms=0, each paired with a service round trip"
 	snapshot a
-	measure "kind=latency_long mode=$mode svc_ms=0" \
-		"$bench" latency -n "$quotes" -w 0
+	latency_run "$mode" long 0 "$quotes" 0
 	memory_line "$mode" "$quotes"
-	driver_line "$mode"
+	driver_line "$mode" end
+	log "$mode: $(grep -c ' slow=1 ' "/tmp/stalls.$mode") samples of ${STALL_MS} ms or more; attributing them"
+	trace_disarm "$mode"
 }
 
 # join needs /dev/fd for its process substitutions
@@ -261,6 +391,7 @@ echo "BENCH kind=env kernel=$(uname -r) cpus=$(nproc)" \
 	"mem_kb=$(meminfo MemTotal) started=$(date -u +%FT%TZ)" \
 	"slabinfo=$([ -r /proc/slabinfo ] && echo yes || echo no)"
 
+trace_setup
 insmod "$core"
 start_qgs
 

@@ -15,6 +15,18 @@ BEGIN {
 	label["polling"] = "polling fallback"
 	label["poll1s"] = "polling, 1 s (upstream design)"
 	label["qgs-only"] = "quoting service alone"
+	GAP["raise-irq"] = "emulator raise -> handler"
+	GAP["irq-woke"] = "handler -> wake"
+	GAP["raise-woke"] = "raise -> wake, no interrupt (status check)"
+	GAP["qgs_in-qgs_out"] = "inside the quoting service"
+	GAP["qgs_rtt"] = "the paired quoting-service round trip (no driver)"
+	GAP["drv_in-qgs_in"] = "driver -> quoting service call (TDREPORT, GetQuote, VMM queue, service delay)"
+	GAP["qgs_out-raise"] = "VMM writes the response"
+	GAP["woke-drv_out"] = "driver checks and copies the quote"
+	GAP["start-inblob"] = "mkdir + inblob write"
+	GAP["inblob-drv_in"] = "report core -> driver"
+	GAP["drv_out-outblob"] = "report core -> userspace"
+	GAP["outblob-end"] = "rmdir"
 }
 
 {
@@ -31,9 +43,33 @@ BEGIN {
 	if (kind == "slabtop")
 		slabtop[f["mode"]] = slabtop[f["mode"]] sprintf("| %s | %s | %s | %+d |\n", \
 			(f["mode"] in label) ? label[f["mode"]] : f["mode"], f["cache"], f["objs"], f["bytes"])
-	if (kind == "env" || kind == "done" || kind == "entries")
+	if (kind == "env" || kind == "done" || kind == "entries" || kind == "trace_setup")
 		for (k in f)
 			G[kind, k] = f[k]
+	if (kind == "driver")
+		for (k in f)
+			DP[f["mode"], f["phase"], k] = f[k]
+	if (kind == "trace")
+		for (k in f)
+			TR[f["mode"], k] = f[k]
+	if (kind == "stall") {
+		ns++
+		for (k in f)
+			S[ns, k] = f[k]
+	}
+	if (kind == "gaps")
+		for (k in f)
+			GP[f["mode"], f["gap"], k] = f[k]
+	if (kind == "no_irq") {
+		nni++
+		for (k in f)
+			NI[nni, k] = f[k]
+	}
+	if (kind == "timeline_ref" && (f["run"] == "long" || f["svc_ms"] == 10)) {
+		nref++
+		for (k in f)
+			REF[nref, k] = f[k]
+	}
 }
 
 function L(mode, svc, k) { return v("latency" SUBSEP mode SUBSEP svc SUBSEP "" SUBSEP k) }
@@ -42,7 +78,25 @@ function I(mode, k) { return v("isolation" SUBSEP mode SUBSEP 100 SUBSEP "" SUBS
 function M(mode, k) { return v("memory" SUBSEP mode SUBSEP "" SUBSEP "" SUBSEP k) }
 function LL(mode, k) { return v("latency_long" SUBSEP mode SUBSEP 0 SUBSEP "" SUBSEP k) }
 function LD(mode, k) { return v("load" SUBSEP mode SUBSEP "" SUBSEP "" SUBSEP k) }
-function D(mode, k) { return v("driver" SUBSEP mode SUBSEP "" SUBSEP "" SUBSEP k) }
+function D(mode, k) { return ((mode, "end", k) in DP) ? DP[mode, "end", k] : "" }
+function DPh(mode, ph, k) { return ((mode, ph, k) in DP) ? DP[mode, ph, k] : "-" }
+
+# The histogram's bucket labels from "1,2,5,...": "<1", "1-2", ..., ">=5000"
+function hist_labels(edges,    n, e, i) {
+	n = split(edges, e, ",")
+	HL[1] = "<" e[1]
+	for (i = 2; i <= n; i++)
+		HL[i] = e[i - 1] "-" e[i]
+	HL[n + 1] = ">=" e[n]
+	return n + 1
+}
+
+# What a gap of the stall timeline (bench/stalls.awk) is
+function gap_name(g) {
+	if (g in GAP)
+		return GAP[g]
+	return "`" g "`"
+}
 
 # Free pages in blocks of order >= 3 (32 KiB and up), from "o0:o1:...:o10"
 function high_order(s,    n, a, i, t) {
@@ -67,7 +121,9 @@ END {
 	print ""
 	print "Completion modes of the driver (reloaded between modes, with a fresh emulator):"
 	print ""
-	print "- **interrupt**: the emulated VMM raises the event-notify vector the driver registered;"
+	print "- **interrupt**: the emulated VMM raises the event-notify vector the driver registered; the waiting " \
+		"reader is woken by the interrupt and also checks the status on the polling backoff schedule below, " \
+		"so a late or lost interrupt costs at most one backoff step;"
 	print "- **polling fallback**: the VMM refuses the vector (emulator `refuse_event_notify=1`), the driver " \
 		"checks the status with its default backoff (`poll_min_ms=1` doubling to `poll_max_ms=100`, in jiffies of 4 ms at HZ=250);"
 	print "- **polling, 1 s**: `force_polling=1 poll_min_ms=1000 poll_max_ms=1000`: one check a second, " \
@@ -127,11 +183,11 @@ END {
 		"its p50. *overhead* is the p50 of the per-pair difference (cycle minus round trip) minus the delay: " \
 		"what the guest (configfs, report core, driver, completion wait) and the emulated VMM add to the " \
 		"service time. Pairing cancels the drift of a shared, emulated CPU; *overhead (min)* does the same " \
-		"with minimums, which that noise affects least. *stalls* counts samples of 0.9 s or more: whole " \
-		"cycles, cycle-minus-round-trip differences, and the round trips themselves. One second is the " \
-		"safety slice of the interrupt-mode wait (a missed interrupt would cost that), so stalls of the " \
-		"cycles with none of the round trips would point at the driver; stalls in both are the emulated " \
-		"machine (or its host) stopping. With 1 s polling every cycle is one."
+		"with minimums, which that noise affects least. *stalls* counts samples of 0.5 s or more: whole " \
+		"cycles, cycle-minus-round-trip differences, and the round trips themselves; each is explained in " \
+		"*Stalls* below. The driver checks the status on its polling backoff schedule in interrupt mode " \
+		"too, so a late or lost interrupt costs at most one `poll_max_ms` (100 ms) step, no longer the " \
+		"1 s safety slice of the earlier wait. With 1 s polling every cycle is a stall, by design."
 	print ""
 	print "![latency against service time](latency.png)"
 	print ""
@@ -152,7 +208,7 @@ END {
 				ms(L(md, sv, "cycle_max_us")), ms(L(md, sv, "read_p50_us")), ms(q50), \
 				ms(sv * 1000 + q50), ms(L(md, sv, "paired_p50_us") - sv * 1000), \
 				ms(L(md, sv, "cycle_min_us") - sv * 1000 - qmin), \
-				L(md, sv, "cycle_slow"), L(md, sv, "paired_slow"), L(md, sv, "rtt_slow")
+				L(md, sv, "cycle_stalls"), L(md, sv, "paired_stalls"), L(md, sv, "rtt_stalls")
 		}
 		for (m = 1; m <= nmodes; m++) {
 			md = modes[m]
@@ -169,19 +225,214 @@ END {
 		printf "The quoting service alone, before any driver was loaded (%s round trips): p50 %s ms, " \
 			"p99 %s ms, min %s ms, max %s ms.\n\n", V[q "rtt_n"], ms(V[q "rtt_p50_us"]), \
 			ms(V[q "rtt_p99_us"]), ms(V[q "rtt_min_us"]), ms(V[q "rtt_max_us"])
-	print "Long runs at service_delay_ms=0 (the memory runs below), the same cycle:"
+	print "## Long runs"
 	print ""
-	print "| mode | reports | cycle p50 | cycle p99 | cycle max | cycle mean | cycles of 0.9 s or more |"
-	print "|---|---|---|---|---|---|---|"
+	print "At service_delay_ms=0 (the memory runs below), the same cycle, each report paired with a " \
+		"quoting-service round trip just before it, as in the table above. Times in ms; *stalls* are " \
+		"samples of 0.5 s or more (cycles / QGS round trips), *0.9 s* the count the earlier runs reported."
+	print ""
+	print "| mode | reports | cycle p50 | cycle p99 | cycle max | cycle mean | QGS alone p50 | QGS alone p99 | QGS alone max | overhead p50 | stalls: cycles / QGS | cycles of 0.9 s or more |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for (m = 1; m <= nmodes; m++) {
 		md = modes[m]
 		if (LL(md, "cycle_n") == "")
 			continue
-		printf "| %s | %s | %s | %s | %s | %s | %s |\n", label[md], LL(md, "cycle_n"), \
-			ms(LL(md, "cycle_p50_us")), ms(LL(md, "cycle_p99_us")), ms(LL(md, "cycle_max_us")), \
-			ms(LL(md, "cycle_mean_us")), LL(md, "cycle_slow")
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s |\n", label[md], \
+			LL(md, "cycle_n"), ms(LL(md, "cycle_p50_us")), ms(LL(md, "cycle_p99_us")), \
+			ms(LL(md, "cycle_max_us")), ms(LL(md, "cycle_mean_us")), ms(LL(md, "rtt_p50_us")), \
+			ms(LL(md, "rtt_p99_us")), ms(LL(md, "rtt_max_us")), ms(LL(md, "paired_p50_us")), \
+			LL(md, "cycle_stalls"), LL(md, "rtt_stalls"), LL(md, "cycle_slow")
 	}
 	print ""
+	print "Histogram of the long runs' samples (count per bucket, bucket bounds in ms, lower bound included):"
+	print ""
+	nb = 0
+	for (m = 1; m <= nmodes && !nb; m++)
+		if (LL(modes[m], "hist_ms") != "")
+			nb = hist_labels(LL(modes[m], "hist_ms"))
+	if (nb) {
+		line = "| mode | samples |"
+		sep = "|---|---|"
+		for (b = 1; b <= nb; b++) {
+			line = line " " HL[b] " |"
+			sep = sep "---|"
+		}
+		print line
+		print sep
+		for (m = 1; m <= nmodes; m++) {
+			md = modes[m]
+			split("cycle rtt", hk, " ")
+			for (h = 1; h <= 2; h++) {
+				if (LL(md, hk[h] "_hist") == "")
+					continue
+				n = split(LL(md, hk[h] "_hist"), hc, ",")
+				line = sprintf("| %s | %s |", label[md], hk[h] == "cycle" ? "report cycles" : "QGS round trips")
+				for (b = 1; b <= n; b++)
+					line = line " " (hc[b] ? hc[b] : "") " |"
+				print line
+			}
+		}
+	} else {
+		print "(no histogram in raw.txt)"
+	}
+	print ""
+	print "The short runs' histograms (100 samples per point) are in raw.txt (`cycle_hist`, `rtt_hist`, " \
+		"buckets `hist_ms`)."
+	print ""
+
+	# ---- stalls ----
+	print "## Stalls"
+	print ""
+	print "Every latency sample (short and long runs) of 0.5 s or more, put on a timeline of kprobe events " \
+		"(tracefs `kprobe_events`, `trace_clock` mono, so the timestamps are the CLOCK_MONOTONIC that " \
+		"`tsm-bench` reads; no function tracer): the driver's `tdx_report_new` (entry *drv_in*, return " \
+		"*drv_out*; `tdx_quote_wait` and `tdx_quote_exchange` are inlined into it), the emulated VMM's " \
+		"call to the quoting service `tdx_emu_qgs_get_quote` (entry *qgs_in*, return *qgs_out*), " \
+		"`tdx_emu_raise_irq` (*raise*, after the status write), the driver's interrupt handler " \
+		"`tdx_event_handler` (*irq*) and `tdx_quote_check_response`, its first call after the wait " \
+		"(*woke*), with the cycle's own points *start* (mkdir), *inblob* (written), *outblob* (read) and " \
+		"*end* (rmdir done). Each sample goes to the longest gap between neighbours on its timeline " \
+		"(bench/stalls.awk); a pair whose cycle was fast but whose QGS round trip was slow goes to that " \
+		"round trip."
+	print ""
+	if (G["trace_setup", "available"] != "yes")
+		print "Tracing was not available in the guest: the stalls below are counted, not attributed."
+	else {
+		print "| mode | probes | events | missed probe hits | overrun events | drv_in | qgs_in | qgs_out | raise | irq | woke | drv_out | samples of 0.5 s or more |"
+		print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+		for (m = 1; m <= nmodes; m++) {
+			md = modes[m]
+			if (!((md, "events") in TR))
+				continue
+			printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", label[md], \
+				split(TR[md, "probes"], tmp, ","), TR[md, "events"], TR[md, "misses"], TR[md, "overrun"], \
+				TR[md, "ev_drv_in"], TR[md, "ev_qgs_in"], TR[md, "ev_qgs_out"], TR[md, "ev_raise"], \
+				TR[md, "ev_irq"], TR[md, "ev_woke"], TR[md, "ev_drv_out"], TR[md, "stalls"]
+		}
+	}
+	print ""
+	# Counts per mode and gap
+	for (i = 1; i <= ns; i++) {
+		key = S[i, "mode"] SUBSEP S[i, "gap"]
+		if (!(key in SC))
+			SK[++nsk] = key
+		SC[key]++
+		SG[key] += S[i, "gap_us"]
+		if (S[i, "gap_us"] > SM[key])
+			SM[key] = S[i, "gap_us"]
+	}
+	nint = 0
+	for (i = 1; i <= ns; i++)
+		if (S[i, "mode"] != "poll1s")
+			nint++
+	if (nint == 0) {
+		printf "**No sample of 0.5 s or more in interrupt mode or in the polling fallback**: none among "
+		first = 1
+		for (m = 1; m <= nmodes; m++) {
+			md = modes[m]
+			if (md == "poll1s" || L(md, 0, "cycle_n") == "")
+				continue
+			tot = LL(md, "cycle_n")
+			for (s = 1; s <= nsvc; s++)
+				tot += L(md, svcs[s], "cycle_n")
+			printf "%s%d %s report cycles (and as many QGS round trips)", first ? "" : ", ", tot, label[md]
+			first = 0
+		}
+		print "."
+		print ""
+	}
+	if (nsk) {
+		print "Per mode, the gap each sample of 0.5 s or more went to:"
+		print ""
+		print "| mode | gap | samples | mean gap (ms) | longest gap (ms) |"
+		print "|---|---|---|---|---|"
+		for (i = 1; i <= nsk; i++) {
+			split(SK[i], kk, SUBSEP)
+			printf "| %s | %s (`%s`) | %d | %s | %s |\n", label[kk[1]], gap_name(kk[2]), kk[2], \
+				SC[SK[i]], ms(SG[SK[i]] / SC[SK[i]]), ms(SM[SK[i]])
+		}
+		print ""
+	}
+	if (nint) {
+		print "Each one outside the 1 s polling mode (timeline in ms from mkdir):"
+		print ""
+		print "| mode | run | service_delay_ms | sample | cycle (ms) | QGS round trip (ms) | gap | gap (ms) | timeline |"
+		print "|---|---|---|---|---|---|---|---|---|"
+		for (i = 1; i <= ns; i++) {
+			if (S[i, "mode"] == "poll1s")
+				continue
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", label[S[i, "mode"]], S[i, "run"], \
+				S[i, "svc_ms"], S[i, "i"], ms(S[i, "cycle_us"]), ms(S[i, "rtt_us"]), \
+				gap_name(S[i, "gap"]), ms(S[i, "gap_us"]), \
+				((i, "timeline_ms") in S) ? "`" S[i, "timeline_ms"] "`" : "-"
+		}
+		print ""
+	}
+	# ---- every quote, from the trace alone ----
+	if (("interrupt", "raise-woke", "n") in GP || ("polling", "raise-woke", "n") in GP) {
+		print "Every quote of each mode, read off the trace alone (quotes are serialised, so each runs from " \
+			"its *qgs_in* to its *woke*; the short runs, throughput, isolation and the long run together). " \
+			"Gaps in ms, p50 / p99 / max; *raise -> wake* is what the reader waited after the emulated VMM " \
+			"had written the status:"
+		print ""
+		print "| mode | quotes | inside the quoting service | VMM writes the response | raise -> handler | handler -> wake | raise -> wake | quoting service call -> wake |"
+		print "|---|---|---|---|---|---|---|---|"
+		split("qgs_in-qgs_out qgs_out-raise raise-irq irq-woke raise-woke qgs_in-woke", gl, " ")
+		for (m = 1; m <= nmodes; m++) {
+			md = modes[m]
+			if (!((md, "raise-woke", "n") in GP))
+				continue
+			line = sprintf("| %s | %s |", label[md], TR[md, "quotes"])
+			for (g = 1; g <= 6; g++) {
+				if (GP[md, gl[g], "n"] + 0 == 0)
+					line = line " - |"
+				else
+					line = line sprintf(" %.2f / %.2f / %.2f |", GP[md, gl[g], "p50_us"] / 1000, \
+						GP[md, gl[g], "p99_us"] / 1000, GP[md, gl[g], "max_us"] / 1000)
+			}
+			print line
+		}
+		print ""
+		nlate = 0
+		for (i = 1; i <= nni; i++)
+			nlate += NI[i, "late_irq"]
+		if (("interrupt", "quotes") in TR && nni == 0) {
+			printf "Interrupt mode: **the interrupt handler ran before the reader woke for every one of " \
+				"the %s quotes**: no late or lost interrupt (the driver's `completions_by_check`, below, " \
+				"says the same from inside).\n", TR["interrupt", "quotes"]
+			print ""
+		} else if (("interrupt", "quotes") in TR) {
+			printf "Interrupt mode: **%d of %s quotes had no interrupt handler run before the reader's " \
+				"status check found the completion** (the emulator raised the vector for every quote: " \
+				"`irqs_raised` counts them), %d of them with a handler run after it (late), the others " \
+				"with none before the next quote (lost). The driver's `completions_by_check` counts " \
+				"the same from inside.\n", nni, TR["interrupt", "quotes"], nlate
+			print ""
+		}
+		if (nni) {
+			print "Each one, with what the reader waited after the raise (ms):"
+			print ""
+			print "| at (s, CLOCK_MONOTONIC) | quoting service (ms) | raise -> wake by status check (ms) | quoting service call -> wake (ms) | handler ran later |"
+			print "|---|---|---|---|---|"
+			for (i = 1; i <= nni; i++)
+				printf "| %s | %s | %s | %s | %s |\n", NI[i, "at_s"], ms(NI[i, "service_us"]), \
+					ms(NI[i, "raise_woke_us"]), ms(NI[i, "qgs_in_woke_us"]), NI[i, "late_irq"] ? "yes" : "no"
+			print ""
+		}
+	}
+	if (nref) {
+		print "For reference, the first sample of the 10 ms run and of the long run in each mode, stall or not " \
+			"(they also show that the trace clock and tsm-bench's agree: every event falls inside its cycle; " \
+			"in the polling modes *raise* is the emulator's call, which sends nothing, and there is no *irq*):"
+		print ""
+		print "| mode | run | service_delay_ms | cycle (ms) | events | longest gap | gap (ms) | timeline (ms from mkdir) |"
+		print "|---|---|---|---|---|---|---|---|"
+		for (i = 1; i <= nref; i++)
+			printf "| %s | %s | %s | %s | %s | %s | %s | `%s` |\n", label[REF[i, "mode"]], REF[i, "run"], \
+				REF[i, "svc_ms"], ms(REF[i, "cycle_us"]), REF[i, "events"], gap_name(REF[i, "gap"]), \
+				ms(REF[i, "gap_us"]), REF[i, "timeline_ms"]
+		print ""
+	}
 
 	# ---- throughput ----
 	print "## Throughput with concurrent entries"
@@ -264,20 +515,25 @@ END {
 		"counts the whole guest, so the quoting service's fork per request dominates: the *quoting service " \
 		"alone* row is the same number of QGS round trips without configfs or driver. *high-order free* is " \
 		"the free memory in buddy blocks of order 3 and up (/proc/buddyinfo), before and after: a drop would " \
-		"mean fragmentation. The 1 s polling mode runs only a handful of reports (each takes a second)."
+		"mean fragmentation. The 1 s polling mode runs only a handful of reports (each takes a second). " \
+		"Each report of these runs is paired with a QGS round trip (see *Long runs*), so *pages/report* " \
+		"counts two quoting-service requests; *less one QGS request* subtracts the quoting service " \
+		"alone's pages per request."
 	print ""
-	print "| run | reports | Slab before → after (KiB) | SUnreclaim before → after (KiB) | MemFree change (KiB) | pages allocated | pages/report | pages freed | high-order free before → after (pages) |"
-	print "|---|---|---|---|---|---|---|---|---|"
+	print "| run | reports | Slab before → after (KiB) | SUnreclaim before → after (KiB) | MemFree change (KiB) | pages allocated | pages/report | less one QGS request | pages freed | high-order free before → after (pages) |"
+	print "|---|---|---|---|---|---|---|---|---|---|"
 	split("qgs-only interrupt polling poll1s", mm, " ")
+	qpp = M("qgs-only", "quotes") ? M("qgs-only", "pgalloc") / M("qgs-only", "quotes") : 0
 	for (m = 1; m <= 4; m++) {
 		md = mm[m]
 		if (M(md, "quotes") == "")
 			continue
-		printf "| %s | %s | %s → %s | %s → %s | %+d | %s | %.1f | %s | %d → %d |\n", label[md], M(md, "quotes"), \
+		printf "| %s | %s | %s → %s | %s → %s | %+d | %s | %.1f | %s | %s | %d → %d |\n", label[md], M(md, "quotes"), \
 			M(md, "slab_kb_before"), M(md, "slab_kb_after"), M(md, "sunreclaim_kb_before"), \
 			M(md, "sunreclaim_kb_after"), M(md, "memfree_kb_after") - M(md, "memfree_kb_before"), \
-			M(md, "pgalloc"), M(md, "pgalloc") / M(md, "quotes"), M(md, "pgfree"), \
-			high_order(M(md, "buddy_before")), high_order(M(md, "buddy_after"))
+			M(md, "pgalloc"), M(md, "pgalloc") / M(md, "quotes"), \
+			md == "qgs-only" ? "-" : sprintf("%.1f", M(md, "pgalloc") / M(md, "quotes") - qpp), \
+			M(md, "pgfree"), high_order(M(md, "buddy_before")), high_order(M(md, "buddy_after"))
 	}
 	print ""
 	print "Slab caches that changed most over each run (/proc/slabinfo, active objects × object size):"
@@ -291,15 +547,21 @@ END {
 	# ---- driver counters ----
 	print "## Driver counters after each mode"
 	print ""
-	print "| mode | completion_mode | interrupts | spurious | quotes_ok | quotes_failed | emulator irqs raised | emulator requests |"
-	print "|---|---|---|---|---|---|---|---|"
+	print "The driver's debugfs counters (/sys/kernel/debug/tdx_guest) at the end of each mode, and the " \
+		"emulator's. *completions_by_check* counts quotes whose completion a status check of the waiter " \
+		"found without the interrupt (interrupt mode only): at load (*start*), before the long run, at the end."
+	print ""
+	print "| mode | completion_mode | event CPU / vector | interrupts | spurious | completions_by_check: start / before long run / end | quotes_ok | quotes_failed | emulator irqs raised | emulator requests |"
+	print "|---|---|---|---|---|---|---|---|---|---|"
 	for (m = 1; m <= nmodes; m++) {
 		md = modes[m]
 		if (D(md, "completion_mode") == "")
 			continue
-		printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", label[md], D(md, "completion_mode"), \
-			D(md, "interrupts"), D(md, "spurious"), D(md, "quotes_ok"), D(md, "quotes_failed"), \
-			D(md, "emu_irqs"), D(md, "emu_requests")
+		printf "| %s | %s | %s / %s | %s | %s | %s / %s / %s | %s | %s | %s | %s |\n", label[md], \
+			D(md, "completion_mode"), D(md, "event_cpu"), D(md, "event_vector"), \
+			D(md, "interrupts"), D(md, "spurious"), DPh(md, "start", "completions_by_check"), \
+			DPh(md, "long", "completions_by_check"), DPh(md, "end", "completions_by_check"), \
+			D(md, "quotes_ok"), D(md, "quotes_failed"), D(md, "emu_irqs"), D(md, "emu_requests")
 	}
 	print ""
 	print "Raw figures: raw.txt (times in µs); the guest's output: guest.log."

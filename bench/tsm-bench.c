@@ -4,10 +4,17 @@
  * quoting service on its own, with CLOCK_MONOTONIC.
  *
  *   tsm-bench latency    [-d DIR] -n N [-w WARMUP] [-s SOCKET -r TDREPORT]
+ *			  [-S STALL_MS] [-T FILE]
  *	N sequential reports, each a full entry cycle: mkdir, write 64
  *	random bytes to inblob, read outblob to EOF, rmdir. With -s and -r,
  *	each is paired with a quoting-service round trip just before it
- *	(as in qgs below), and the differences are reported too.
+ *	(as in qgs below), and the differences are reported too. With -T,
+ *	every pair whose cycle or round trip took STALL_MS (default 500) or
+ *	more (slow=1), and the first one as a reference (ref=1), is written
+ *	to FILE, one line each, with the CLOCK_MONOTONIC times (ns) of its
+ *	steps: q0 q1 the round trip, t0 mkdir, t1 inblob written, t2
+ *	outblob read, t3 rmdir done; these match trace events taken with
+ *	trace_clock "mono".
  *   tsm-bench throughput [-d DIR] -j JOBS -n N
  *	N cycles as above shared by JOBS threads, each in its own entry.
  *   tsm-bench isolation  [-d DIR] -n ROUNDS [-i INTERVAL_US]
@@ -21,7 +28,9 @@
  *	service time as the emulated VMM sees it, without guest driver.
  *
  * Prints one line of key=value pairs per measurement, times in
- * microseconds, *_slow counting samples of 0.9 s or more; it prints
+ * microseconds, *_slow counting samples of 0.9 s or more, *_stalls those
+ * of STALL_MS or more, and *_hist a histogram of the samples in the
+ * log-scale millisecond buckets of hist_ms (latency and qgs); it prints
  * figures and never judges them. Exit status 0,
  * or 1 when an operation failed (the error is on stderr).
  */
@@ -31,6 +40,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,27 +121,61 @@ static double pct_us(const struct samples *s, unsigned int pct)
 
 /*
  * A sample this long is a stall, not a distribution tail: one second is
- * the safety slice of the driver's interrupt-mode wait and the interval of
- * 1 s polling, so counting them tells a missed completion from noise.
+ * the interval of 1 s polling, and was the safety slice of the driver's
+ * interrupt-mode wait before it checked on the polling backoff schedule.
  */
 #define SLOW_NS		900000000ll
 
-/* Print "PREFIX_n= PREFIX_p50_us= ... PREFIX_slow=" for @s, sorting it */
+/* A sample this long or longer is a stall to explain (-S) */
+static s64 stall_ns = 500000000ll;
+
+/*
+ * Upper bounds of the histogram buckets, in ms, 1-2-5 log scale: bucket 0
+ * counts samples under 1 ms (negative paired differences too), bucket k
+ * those in [hist_ms[k-1], hist_ms[k]), the last one those of 5 s or more.
+ */
+static const unsigned int hist_ms[] = {
+	1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000
+};
+
+#define HIST_BUCKETS	(sizeof(hist_ms) / sizeof(hist_ms[0]) + 1)
+
+static void hist_edges_print(void)
+{
+	size_t k;
+
+	printf(" hist_ms=");
+	for (k = 0; k < HIST_BUCKETS - 1; k++)
+		printf("%s%u", k ? "," : "", hist_ms[k]);
+}
+
+/*
+ * Print "PREFIX_n= PREFIX_p50_us= ... PREFIX_slow= PREFIX_stalls=
+ * PREFIX_hist=" for @s, sorting it
+ */
 static void samples_print(const char *prefix, struct samples *s)
 {
-	size_t i, slow = 0;
+	size_t i, k, slow = 0, stalls = 0, hist[HIST_BUCKETS] = { 0 };
 	double sum = 0;
 
 	qsort(s->ns, s->n, sizeof(*s->ns), cmp_s64);
 	for (i = 0; i < s->n; i++) {
 		sum += s->ns[i] / 1000.0;
 		slow += s->ns[i] >= SLOW_NS;
+		stalls += s->ns[i] >= stall_ns;
+		for (k = 0; k < HIST_BUCKETS - 1; k++)
+			if (s->ns[i] < (s64)hist_ms[k] * 1000000)
+				break;
+		hist[k]++;
 	}
 	printf(" %s_n=%zu %s_min_us=%.1f %s_p50_us=%.1f %s_p99_us=%.1f %s_max_us=%.1f %s_mean_us=%.1f",
 	       prefix, s->n, prefix, pct_us(s, 0), prefix, pct_us(s, 50),
 	       prefix, pct_us(s, 99), prefix, s->n ? s->ns[s->n - 1] / 1000.0 : 0,
 	       prefix, s->n ? sum / s->n : 0);
-	printf(" %s_slow=%zu", prefix, slow);
+	printf(" %s_slow=%zu %s_stalls=%zu %s_hist=", prefix, slow, prefix,
+	       stalls, prefix);
+	for (k = 0; k < HIST_BUCKETS; k++)
+		printf("%s%zu", k ? "," : "", hist[k]);
 }
 
 /* ---- one report through configfs ---- */
@@ -209,12 +253,13 @@ static void remove_entry(const char *entry)
 
 /*
  * One full cycle in a fresh entry. Returns its time; @read_ns gets the
- * part spent in the outblob read, where the report is generated.
+ * part spent in the outblob read, where the report is generated, and
+ * @t, if not NULL, the times of its four steps (see -T).
  */
 static u64 report_cycle(const char *entry, u8 *buf, u64 *read_ns,
-			size_t *size)
+			size_t *size, u64 t[4])
 {
-	u64 t0, t1, t2;
+	u64 t0, t1, t2, t3;
 
 	t0 = now_ns();
 	make_entry(entry);
@@ -223,8 +268,15 @@ static u64 report_cycle(const char *entry, u8 *buf, u64 *read_ns,
 	*size = read_outblob(entry, buf);
 	t2 = now_ns();
 	remove_entry(entry);
+	t3 = now_ns();
 	*read_ns = t2 - t1;
-	return now_ns() - t0;
+	if (t) {
+		t[0] = t0;
+		t[1] = t1;
+		t[2] = t2;
+		t[3] = t3;
+	}
+	return t3 - t0;
 }
 
 /* ---- a round trip to the quoting service ---- */
@@ -343,12 +395,18 @@ static void qgs_free(struct qgs_req *q)
 	free(q->req);
 }
 
-static s64 qgs_time(struct qgs_req *q)
+/* One round trip; @t, if not NULL, gets its start and end */
+static s64 qgs_time(struct qgs_req *q, u64 t[2])
 {
-	u64 t0 = now_ns();
+	u64 t0 = now_ns(), t1;
 
 	qgs_round_trip(q->sock, q->req, q->len, q->resp);
-	return (s64)(now_ns() - t0);
+	t1 = now_ns();
+	if (t) {
+		t[0] = t0;
+		t[1] = t1;
+	}
+	return (s64)(t1 - t0);
 }
 
 /* ---- latency ---- */
@@ -358,23 +416,25 @@ static s64 qgs_time(struct qgs_req *q)
  * just before it, and the difference of the two is kept: the slow drift of
  * a shared, emulated CPU cancels out of it.
  */
-static int cmd_latency(unsigned int n, unsigned int warmup, struct qgs_req *q)
+static int cmd_latency(unsigned int n, unsigned int warmup, struct qgs_req *q,
+		       FILE *stalls)
 {
 	struct samples total = { 0 }, rd = { 0 }, rtt = { 0 }, over = { 0 };
 	u8 *buf = malloc(OUTBLOB_MAX);
+	u64 r, t, ct[4], qt[2] = { 0, 0 };
 	s64 service = 0;
 	size_t size = 0;
 	char entry[64];
 	unsigned int i;
-	u64 r, t;
+	bool slow;
 
 	if (!buf)
 		die("out of memory");
 	snprintf(entry, sizeof(entry), "bench-lat-%d", getpid());
 	for (i = 0; i < warmup + n; i++) {
 		if (q)
-			service = qgs_time(q);
-		t = report_cycle(entry, buf, &r, &size);
+			service = qgs_time(q, qt);
+		t = report_cycle(entry, buf, &r, &size, ct);
 		if (i < warmup)
 			continue;
 		samples_add(&total, (s64)t);
@@ -383,8 +443,21 @@ static int cmd_latency(unsigned int n, unsigned int warmup, struct qgs_req *q)
 			samples_add(&rtt, service);
 			samples_add(&over, (s64)t - service);
 		}
+		slow = (s64)t >= stall_ns || service >= stall_ns;
+		if (stalls && (slow || i == warmup))
+			fprintf(stalls, "i=%u ref=%d slow=%d cycle_us=%.1f rtt_us=%.1f q0=%llu q1=%llu t0=%llu t1=%llu t2=%llu t3=%llu\n",
+				i - warmup, i == warmup, slow, t / 1000.0,
+				service / 1000.0,
+				(unsigned long long)qt[0],
+				(unsigned long long)qt[1],
+				(unsigned long long)ct[0],
+				(unsigned long long)ct[1],
+				(unsigned long long)ct[2],
+				(unsigned long long)ct[3]);
 	}
-	printf("outblob_bytes=%zu", size);
+	printf("outblob_bytes=%zu stall_ms=%lld", size,
+	       (long long)(stall_ns / 1000000));
+	hist_edges_print();
 	samples_print("cycle", &total);
 	samples_print("read", &rd);
 	if (q) {
@@ -423,7 +496,7 @@ static void *tput_worker(void *arg)
 	/* Take one cycle at a time, so fast jobs do more of them */
 	while (atomic_fetch_sub(job->left, 1) > 0)
 		samples_add(&job->lat,
-			    (s64)report_cycle(entry, buf, &r, &size));
+			    (s64)report_cycle(entry, buf, &r, &size, NULL));
 	free(buf);
 	return NULL;
 }
@@ -624,11 +697,12 @@ static int cmd_qgs(struct qgs_req *q, unsigned int n, unsigned int warmup)
 	s64 t;
 
 	for (i = 0; i < warmup + n; i++) {
-		t = qgs_time(q);
+		t = qgs_time(q, NULL);
 		if (i >= warmup)
 			samples_add(&s, t);
 	}
-	printf("service=qgs");
+	printf("service=qgs stall_ms=%lld", (long long)(stall_ns / 1000000));
+	hist_edges_print();
 	samples_print("rtt", &s);
 	putchar('\n');
 	free(s.ns);
@@ -638,6 +712,7 @@ static int cmd_qgs(struct qgs_req *q, unsigned int n, unsigned int warmup)
 static int print_usage(void)
 {
 	fputs("usage: tsm-bench latency    [-d DIR] -n N [-w WARMUP] [-s SOCKET -r TDREPORT]\n"
+	      "                            [-S STALL_MS] [-T FILE]\n"
 	      "       tsm-bench throughput [-d DIR] -j JOBS -n N\n"
 	      "       tsm-bench isolation  [-d DIR] -n ROUNDS [-i INTERVAL_US]\n"
 	      "       tsm-bench entries    [-d DIR] -n N\n"
@@ -661,7 +736,8 @@ static unsigned int number(const char *s)
 int main(int argc, char **argv)
 {
 	unsigned int n = 0, warmup = 1, jobs = 1, interval_us = 1000;
-	const char *cmd, *sock = NULL, *report = NULL;
+	const char *cmd, *sock = NULL, *report = NULL, *stall_file = NULL;
+	FILE *stalls = NULL;
 	struct qgs_req q;
 	int c, ret;
 
@@ -669,7 +745,7 @@ int main(int argc, char **argv)
 		return print_usage();
 	cmd = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "d:n:w:j:i:s:r:")) != -1) {
+	while ((c = getopt(argc, argv, "d:n:w:j:i:s:r:S:T:")) != -1) {
 		switch (c) {
 		case 'd':
 			report_dir = optarg;
@@ -692,6 +768,12 @@ int main(int argc, char **argv)
 		case 'r':
 			report = optarg;
 			break;
+		case 'S':
+			stall_ns = (s64)number(optarg) * 1000000;
+			break;
+		case 'T':
+			stall_file = optarg;
+			break;
 		default:
 			return print_usage();
 		}
@@ -710,13 +792,23 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "latency") && (strcmp(cmd, "qgs") || !sock))
 		return print_usage();
 
+	if (stall_file && strcmp(cmd, "latency"))
+		return print_usage();
+
+	if (stall_file) {
+		stalls = fopen(stall_file, "we");
+		if (!stalls)
+			die("%s: %s", stall_file, strerror(errno));
+	}
 	if (sock)
 		qgs_load(&q, sock, report);
 	if (!strcmp(cmd, "latency"))
-		ret = cmd_latency(n, warmup, sock ? &q : NULL);
+		ret = cmd_latency(n, warmup, sock ? &q : NULL, stalls);
 	else
 		ret = cmd_qgs(&q, n, warmup);
 	if (sock)
 		qgs_free(&q);
+	if (stalls && fclose(stalls))
+		die("%s: %s", stall_file, strerror(errno));
 	return ret;
 }
