@@ -46,6 +46,30 @@ load_core() {
 	fi
 }
 
+# counter FILE: a driver or emulator debugfs counter; fails (and prints
+# NaN) when it cannot be read, so that two missing counters never compare
+# equal
+counter() {
+	local v
+
+	if read -r v <"$1" 2>/dev/null && [[ "$v" =~ ^-?[0-9]+$ ]]; then
+		echo "$v"
+	else
+		echo NaN
+		return 1
+	fi
+}
+
+# mark_log, then new_log: the kernel log lines printed since the mark
+mark_log() {
+	log_mark=$(dmesg | wc -l)
+}
+
+log_mark=0
+new_log() {
+	dmesg | tail -n +"$((log_mark + 1))"
+}
+
 # suite_end MODULE...: run the suite's cleanup(), check that it left none
 # of MODULE loaded, print the TAP plan and exit with the suite's status
 suite_end() {

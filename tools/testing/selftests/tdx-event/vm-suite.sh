@@ -35,28 +35,6 @@ knob() { # knob NAME VALUE
 	echo "$2" >"$emu_dbg/$1"
 }
 
-# counter FILE: a driver or emulator debugfs counter; fails the test (and
-# prints NaN) when it cannot be read, so that two missing counters never
-# compare equal
-counter() {
-	local v
-
-	if read -r v <"$1" 2>/dev/null && [[ "$v" =~ ^-?[0-9]+$ ]]; then
-		echo "$v"
-	else
-		echo NaN
-		return 1
-	fi
-}
-
-mark_log() {
-	log_mark=$(dmesg | wc -l)
-}
-
-new_log() {
-	dmesg | tail -n +"$((log_mark + 1))"
-}
-
 # request [ENTRY]: one quote request; sets err ms len rd
 request() {
 	read -r err ms len rd _ < <("$req" "${1:-m}")
@@ -83,6 +61,19 @@ reload_emu() { # reload_emu [knob=value...]: fresh emulator, knobs set first
 	for kv; do
 		knob "${kv%%=*}" "${kv#*=}" || return 1
 	done
+}
+
+# quote_by_interrupt NAME: one quote, completed by the event interrupt
+# (counted once) and not by a status check
+quote_by_interrupt() {
+	local irq0 bycheck0
+
+	irq0=$(counter $drv_dbg/interrupts)
+	bycheck0=$(counter $drv_dbg/completions_by_check)
+	request
+	[ "$err" = OK ] && [ "$(counter $drv_dbg/interrupts)" = $((irq0 + 1)) ] &&
+		[ "$(counter $drv_dbg/completions_by_check)" = "$bycheck0" ]
+	result $? "$1 (seen $err ${ms}ms)"
 }
 
 in_mask() { # in_mask CPU HEXMASK
@@ -142,12 +133,7 @@ cpu1_tests() {
 	result $? "reload with the default affinity set to CPU 1"
 	[ "$(counter $drv_dbg/event_cpu)" = 1 ] && [ "$(counter $emu_dbg/event_cpu)" = 1 ]
 	result $? "event CPU 1, registered from CPU 1"
-	irq0=$(counter $drv_dbg/interrupts)
-	bycheck0=$(counter $drv_dbg/completions_by_check)
-	request
-	[ "$err" = OK ] && [ "$(counter $drv_dbg/interrupts)" = $((irq0 + 1)) ] &&
-		[ "$(counter $drv_dbg/completions_by_check)" = "$bycheck0" ]
-	result $? "a quote completed by the interrupt on CPU 1 (seen $err ${ms}ms)"
+	quote_by_interrupt "a quote completed by the interrupt on CPU 1"
 
 	echo "# CPU hotplug: the event CPU goes offline mid-request"
 	knob service_delay_ms 1500
@@ -168,12 +154,7 @@ cpu1_tests() {
 	[ "$(counter $drv_dbg/event_vector)" = "$(counter $emu_dbg/event_vector)" ]
 	result $? "the host aims at the vector the driver now has"
 	knob service_delay_ms 0
-	irq0=$(counter $drv_dbg/interrupts)
-	bycheck0=$(counter $drv_dbg/completions_by_check)
-	request
-	[ "$err" = OK ] && [ "$(counter $drv_dbg/interrupts)" = $((irq0 + 1)) ] &&
-		[ "$(counter $drv_dbg/completions_by_check)" = "$bycheck0" ]
-	result $? "the next quote completes by the interrupt on CPU 0 (seen $err ${ms}ms)"
+	quote_by_interrupt "the next quote completes by the interrupt on CPU 0"
 	echo 1 >/sys/devices/system/cpu/cpu1/online
 	result $? "CPU 1 comes back"
 }

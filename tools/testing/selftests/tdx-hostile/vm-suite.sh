@@ -65,19 +65,6 @@ reset_knobs() {
 	done
 }
 
-# counter FILE: a debugfs counter, or NaN (and failure) if unreadable, so
-# that two missing counters never compare equal
-counter() {
-	local v
-
-	if read -r v <"$1" 2>/dev/null && [[ "$v" =~ ^-?[0-9]+$ ]]; then
-		echo "$v"
-	else
-		echo NaN
-		return 1
-	fi
-}
-
 # timeout_rows MS: rows from here on expect ETIMEDOUT after MS
 timeout_rows() {
 	echo "$1" >$params/quote_timeout_ms

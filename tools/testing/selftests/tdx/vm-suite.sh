@@ -45,16 +45,6 @@ run_kselftest() {
 	import_tap "$prefix" <<<"$out"
 }
 
-# The kernel log since the last mark_log
-mark=0
-mark_log() {
-	mark=$(dmesg | wc -l)
-}
-
-new_log() {
-	dmesg | tail -n +$((mark + 1))
-}
-
 load_driver() {
 	mark_log
 	insmod "$drv" "${drv_args[@]}" "$@"
