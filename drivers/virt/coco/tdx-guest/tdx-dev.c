@@ -143,6 +143,8 @@ static void tdx_guest_debugfs_init(struct tdx_guest *tg)
 				&tg->stats.interrupts);
 	debugfs_create_atomic_t("spurious_interrupts", 0400, dir,
 				&tg->stats.spurious_interrupts);
+	debugfs_create_atomic_t("idle_interrupts", 0400, dir,
+				&tg->stats.idle_interrupts);
 	debugfs_create_atomic_t("quotes_ok", 0400, dir, &tg->stats.quotes_ok);
 	debugfs_create_atomic_t("quotes_failed", 0400, dir,
 				&tg->stats.quotes_failed);
@@ -152,7 +154,11 @@ static void tdx_guest_debugfs_init(struct tdx_guest *tg)
 				&tg->stats.quotes_mismatched);
 	debugfs_create_atomic_t("event_moves", 0400, dir,
 				&tg->stats.event_moves);
-	/* Read without quote_lock: a snapshot, for tests and debugging */
+	debugfs_create_atomic_t("quote_retries", 0400, dir,
+				&tg->stats.quote_retries);
+	debugfs_create_atomic_t("quotes_in_flight", 0400, dir,
+				&tg->stats.quotes_in_flight);
+	/* Read without quote_pool_lock: a snapshot, for tests and debugging */
 	debugfs_create_u32("abandoned_buffers", 0400, dir,
 			   &tg->quote_nr_abandoned);
 	debugfs_create_file_unsafe("event_cpu", 0400, dir, tg,

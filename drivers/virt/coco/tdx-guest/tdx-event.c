@@ -57,14 +57,7 @@ static irqreturn_t tdx_event_handler(int irq, void *dev_id)
 {
 	struct tdx_guest *tg = dev_id;
 
-	if (!atomic_read(&tg->quote_pending)) {
-		atomic_inc(&tg->stats.spurious_interrupts);
-		return IRQ_HANDLED;
-	}
-	atomic_inc(&tg->stats.interrupts);
-	/* Before the wake-up: the waiter reads it once woken */
-	atomic_set(&tg->quote_irq_seen, 1);
-	wake_up(&tg->quote_wq);
+	tdx_quote_pool_irq(tg);
 	return IRQ_HANDLED;
 }
 

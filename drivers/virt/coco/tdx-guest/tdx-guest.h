@@ -10,21 +10,50 @@
 #include <linux/atomic.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <coco-tsm/tdx-abi.h>
 #include <coco-tsm/tdx-platform.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
-/* One shared buffer of the size QEMU accepts: room for a quote and its certs */
+/* Each shared buffer has the size QEMU accepts: room for a quote and its certs */
 #define TDX_QUOTE_BUF_SIZE	TDX_QUOTE_BUF_MAX_SIZE
 
 /*
+ * The most GetQuote requests QEMU accepts in flight from one guest
+ * (TDX_MAX_GET_QUOTE_REQUEST): the upper bound of the quote_buffers
+ * parameter, the size of the pool.
+ */
+#define TDX_QUOTE_MAX_BUFFERS	16
+
+/*
  * Buffers left to a host that never answered (timed out or interrupted
- * requests), each replaced by a fresh one; beyond this many, requests get
- * EBUSY until the host answers one of them.
+ * requests), each replaced by a fresh one; beyond this many, requests that
+ * need a fresh buffer get EBUSY until the host answers one of them.
  */
 #define TDX_QUOTE_MAX_ABANDONED	4
+
+/**
+ * struct tdx_quote_slot - one GetQuote buffer of the pool and its request
+ * @buf: the buffer shared with the host, %TDX_QUOTE_BUF_SIZE bytes; NULL
+ *	after its request left it to the host, until the slot's next request
+ *	gets another
+ * @wq: where the slot's request waits for the host
+ * @busy: a request owns the slot
+ * @pending: the request waits for the host to complete @buf
+ * @announced: the event interrupt found @buf completed
+ *
+ * @buf, @pending and @announced change under &tdx_guest.quote_pool_lock,
+ * which the interrupt handler takes to look at the pending buffers.
+ */
+struct tdx_quote_slot {
+	struct tdx_quote_buf *buf;
+	wait_queue_head_t wq;
+	bool busy;
+	bool pending;
+	bool announced;
+};
 
 /**
  * enum tdx_completion_mode - how the driver learns that GetQuote completed
@@ -40,6 +69,8 @@ enum tdx_completion_mode {
  * struct tdx_guest_stats - counters exposed in debugfs
  * @interrupts: event interrupts taken while a request was pending
  * @spurious_interrupts: event interrupts taken with no request pending
+ * @idle_interrupts: event interrupts taken while requests were pending,
+ *	none of whose buffers the host had completed
  * @quotes_ok: reports returned to the TSM core
  * @quotes_failed: report requests that failed, whatever the reason
  * @completions_by_check: in interrupt mode, completions that a status
@@ -49,15 +80,21 @@ enum tdx_completion_mode {
  *	request's (EBADMSG)
  * @event_moves: times the event-notify interrupt followed its CPU going
  *	offline to another CPU
+ * @quote_retries: GetQuote TDVMCALLs the host answered RETRY (it had as
+ *	many requests in flight as it takes), each retried later
+ * @quotes_in_flight: requests waiting for the host now
  */
 struct tdx_guest_stats {
 	atomic_t interrupts;
 	atomic_t spurious_interrupts;
+	atomic_t idle_interrupts;
 	atomic_t quotes_ok;
 	atomic_t quotes_failed;
 	atomic_t completions_by_check;
 	atomic_t quotes_mismatched;
 	atomic_t event_moves;
+	atomic_t quote_retries;
+	atomic_t quotes_in_flight;
 };
 
 /**
@@ -74,15 +111,14 @@ struct tdx_guest_stats {
  *	polling
  * @event_move_work: tells the host where the vector went after its CPU
  *	went offline
- * @quote_wq: where the request waits for completion
- * @quote_pending: a GetQuote request is waiting for the host; read by the
- *	interrupt handler, so it is an atomic flag and not under @quote_lock
- * @quote_irq_seen: the event interrupt arrived for the pending request
  * @quote_dying: the module is going away: waiters give up (ENXIO)
- * @quote_lock: serializes GetQuote requests; protects the TD side of
- *	@quote_buf, @quote_abandoned and @quote_nr_abandoned
- * @quote_buf: the shared GetQuote buffer, %TDX_QUOTE_BUF_SIZE bytes; NULL
- *	after a request left it to the host, until the next request
+ * @quote_pool_lock: protects the slots' @buf, @busy, @pending and
+ *	@announced, @quote_abandoned and @quote_nr_abandoned; taken by the
+ *	interrupt handler
+ * @quote_pool_wq: where requests wait for a free slot
+ * @quote_slots: the pool, @quote_nr_slots GetQuote buffers and their
+ *	requests
+ * @quote_nr_slots: the pool's size, the quote_buffers parameter at load
  * @quote_abandoned: buffers of requests that timed out or were
  *	interrupted: the host may still write to them
  * @quote_nr_abandoned: entries in @quote_abandoned
@@ -111,13 +147,14 @@ struct tdx_guest {
 	u8 event_vector;
 	struct work_struct event_move_work;
 
-	wait_queue_head_t quote_wq;
-	atomic_t quote_pending;
-	atomic_t quote_irq_seen;
 	bool quote_dying;
-	struct mutex quote_lock;	/* one request at a time, see @quote_lock */
-	struct tdx_quote_buf *quote_buf;
-	struct tdx_quote_buf *quote_abandoned[TDX_QUOTE_MAX_ABANDONED];
+	spinlock_t quote_pool_lock;	/* the pool's state, see @quote_pool_lock */
+	wait_queue_head_t quote_pool_wq;
+	struct tdx_quote_slot *quote_slots;
+	unsigned int quote_nr_slots;
+	/* Each slot can abandon one more after the limit was checked */
+	struct tdx_quote_buf *quote_abandoned[TDX_QUOTE_MAX_ABANDONED +
+					      TDX_QUOTE_MAX_BUFFERS];
 	unsigned int quote_nr_abandoned;
 
 	struct mutex mr_lock;	/* one TDX measurement call at a time */
@@ -150,6 +187,19 @@ void tdx_mr_exit(struct tdx_guest *tg);
 void tdx_event_init(struct tdx_guest *tg, bool force_polling);
 void tdx_event_exit(struct tdx_guest *tg);
 const char *tdx_completion_mode_name(enum tdx_completion_mode mode);
+
+/* tdx-quote-pool.c */
+int tdx_quote_pool_init(struct tdx_guest *tg, unsigned int nr_slots);
+void tdx_quote_pool_exit(struct tdx_guest *tg);
+struct tdx_quote_slot *tdx_quote_slot_get(struct tdx_guest *tg,
+					  unsigned long deadline);
+void tdx_quote_slot_put(struct tdx_guest *tg, struct tdx_quote_slot *slot);
+int tdx_quote_slot_buf_get(struct tdx_guest *tg, struct tdx_quote_slot *slot);
+void tdx_quote_slot_submit(struct tdx_guest *tg, struct tdx_quote_slot *slot);
+void tdx_quote_slot_done(struct tdx_guest *tg, struct tdx_quote_slot *slot);
+void tdx_quote_slot_abandon(struct tdx_guest *tg, struct tdx_quote_slot *slot);
+bool tdx_quote_buf_done(struct tdx_quote_buf *buf);
+void tdx_quote_pool_irq(struct tdx_guest *tg);
 
 /* tdx-quote.c */
 int tdx_quote_init(struct tdx_guest *tg);

@@ -3,12 +3,11 @@
  * The tdx_guest TSM provider: a TDREPORT turned into a quote by the VMM
  * through TDVMCALL<GetQuote>.
  *
- * One buffer, shared with the host, serves every request: it is allocated
- * and converted once at load, because converting pages back and forth for
- * each request splits the direct map and may fail late in the uptime. One
- * buffer means one request at a time. A request the host does not answer
- * in time leaves its buffer to the host; the next request gets a fresh
- * one, up to TDX_QUOTE_MAX_ABANDONED of them.
+ * Each request has a buffer of its own from the pool (tdx-quote-pool.c),
+ * so up to quote_buffers requests are with the host at once: a quoting
+ * service signs them in parallel, and a slow one delays nobody else. A
+ * host that takes no more requests for now answers RETRY, and the request
+ * tries again on the polling schedule.
  *
  * Everything the host writes to the buffer is untrusted: the status is
  * read once, the length once it is final, both validated by
@@ -19,8 +18,8 @@
 
 #include <linux/cc_platform.h>
 #include <linux/delay.h>
+#include <linux/err.h>
 #include <linux/errno.h>
-#include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/jiffies.h>
 #include <linux/minmax.h>
@@ -28,7 +27,6 @@
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/sched/signal.h>
-#include <linux/set_memory.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <coco-tsm/tsm-provider.h>
@@ -73,29 +71,53 @@ module_param_cb(poll_max_ms, &tdx_param_ms_ops, &poll_max_ms, 0644);
 MODULE_PARM_DESC(poll_max_ms,
 		 "Longest delay between status checks, in ms (default 100)");
 
-static bool tdx_quote_done(struct tdx_quote_buf *buf)
+static int tdx_param_set_buffers(const char *val,
+				 const struct kernel_param *kp)
 {
-	return READ_ONCE(buf->status) != TDX_QUOTE_STATUS_IN_FLIGHT;
+	return param_set_uint_minmax(val, kp, 1, TDX_QUOTE_MAX_BUFFERS);
+}
+
+static const struct kernel_param_ops tdx_param_buffers_ops = {
+	.set = tdx_param_set_buffers,
+	.get = param_get_uint,
+};
+
+/*
+ * Half of what QEMU takes from one guest: 1 MiB shared, and room at the
+ * host for the buffers of abandoned requests, which it still counts.
+ */
+static unsigned int quote_buffers = 8;
+module_param_cb(quote_buffers, &tdx_param_buffers_ops, &quote_buffers, 0444);
+MODULE_PARM_DESC(quote_buffers,
+		 "GetQuote requests in flight at once, each with a 128 KiB buffer shared with the host, 1..16 (default 8)");
+
+/* The polling schedule: doubling from poll_min_ms up to poll_max_ms */
+static unsigned int tdx_quote_poll_next(unsigned int *poll_ms)
+{
+	unsigned int now = *poll_ms;
+
+	*poll_ms = min(now * 2, max(READ_ONCE(poll_max_ms), now));
+	return now;
 }
 
 /*
- * Wait until the host leaves IN_FLIGHT, at most quote_timeout_ms, and
- * return the final status it wrote in @status, read once. The status is
- * checked on a backoff schedule, doubling from poll_min_ms up to
- * poll_max_ms, in both modes: in interrupt mode the event handler wakes
- * us at once, and a late or lost interrupt costs no more than polling
- * would. Killable; module unload ends the wait too.
+ * Wait until the host leaves IN_FLIGHT on the slot's buffer, at most
+ * quote_timeout_ms, and return the final status it wrote in @status, read
+ * once. The status is checked on the polling schedule in both modes: in
+ * interrupt mode the event handler wakes us at once, and a late or lost
+ * interrupt costs no more than polling would. Killable; module unload
+ * ends the wait too.
  */
-static int tdx_quote_wait(struct tdx_guest *tg, struct tdx_quote_buf *buf,
+static int tdx_quote_wait(struct tdx_guest *tg, struct tdx_quote_slot *slot,
 			  u64 *status)
 {
+	struct tdx_quote_buf *buf = slot->buf;
 	unsigned long deadline, now, slice;
-	unsigned int poll_ms, poll_max;
+	unsigned int poll_ms;
 	long ret;
 
 	deadline = jiffies + msecs_to_jiffies(READ_ONCE(quote_timeout_ms));
 	poll_ms = READ_ONCE(poll_min_ms);
-	poll_max = max(READ_ONCE(poll_max_ms), poll_ms);
 
 	for (;;) {
 		/* A completion seen at the deadline still counts */
@@ -108,10 +130,10 @@ static int tdx_quote_wait(struct tdx_guest *tg, struct tdx_quote_buf *buf,
 		if (time_after_eq(now, deadline))
 			return -ETIMEDOUT;
 
-		slice = min(deadline - now, msecs_to_jiffies(poll_ms));
-		poll_ms = min(poll_ms * 2, poll_max);
-		ret = wait_event_killable_timeout(tg->quote_wq,
-						  tdx_quote_done(buf) ||
+		slice = min(deadline - now,
+			    msecs_to_jiffies(tdx_quote_poll_next(&poll_ms)));
+		ret = wait_event_killable_timeout(slot->wq,
+						  tdx_quote_buf_done(buf) ||
 						  READ_ONCE(tg->quote_dying),
 						  slice);
 		if (ret < 0)
@@ -123,9 +145,8 @@ static int tdx_quote_wait(struct tdx_guest *tg, struct tdx_quote_buf *buf,
 	 * show up, then count a completion it did not announce.
 	 */
 	if (READ_ONCE(tg->mode) == TDX_COMPLETION_INTERRUPT &&
-	    !atomic_read(&tg->quote_irq_seen) &&
-	    !wait_event_timeout(tg->quote_wq,
-				atomic_read(&tg->quote_irq_seen), 1))
+	    !READ_ONCE(slot->announced) &&
+	    !wait_event_timeout(slot->wq, READ_ONCE(slot->announced), 1))
 		atomic_inc(&tg->stats.completions_by_check);
 	return 0;
 }
@@ -150,48 +171,86 @@ static u32 tdx_quote_out_len(struct tdx_quote_buf *buf, u64 status)
 	}
 }
 
-/*
- * Leave @buf to the host, which may still write it. There is room: a
- * current buffer exists only while fewer than TDX_QUOTE_MAX_ABANDONED
- * are with the host (tdx_quote_buf_get()).
- */
-static void tdx_quote_abandon(struct tdx_guest *tg, struct tdx_quote_buf *buf)
+/* Nothing of an earlier request, nor what a host wrote, may reach it again */
+static void tdx_quote_buf_fill(struct tdx_quote_buf *buf, const u8 *tdreport)
 {
-	lockdep_assert_held(&tg->quote_lock);
-
-	tg->quote_abandoned[tg->quote_nr_abandoned++] = buf;
-	tg->quote_buf = NULL;
+	memset(buf, 0, TDX_QUOTE_BUF_SIZE);
+	buf->version = TDX_QUOTE_BUF_VERSION;
+	buf->in_len = TDX_REPORT_SIZE;
+	memcpy(buf->data, tdreport, TDX_REPORT_SIZE);
 }
 
 /*
- * Hand the request in the shared buffer to the host and collect the quote.
- * Called with quote_lock held and the buffer filled in.
+ * Hand the TDREPORT to the host in the slot's buffer. A host with as many
+ * requests in flight as it takes answers RETRY: try again on the polling
+ * schedule, until quote_timeout_ms has passed (EBUSY). Killable; module
+ * unload ends the retries too.
  */
-static int tdx_quote_exchange(struct tdx_guest *tg, struct tsm_report *report,
-			      const u8 *reportdata)
+static int tdx_quote_submit(struct tdx_guest *tg, struct tdx_quote_slot *slot,
+			    const u8 *tdreport)
 {
-	struct tdx_quote_buf *buf = tg->quote_buf;
-	u64 vmcall_status, status;
+	struct tdx_quote_buf *buf = slot->buf;
+	unsigned long deadline, now, slice;
+	unsigned int poll_ms;
+	u64 vmcall_status;
+	long ret;
+
+	deadline = jiffies + msecs_to_jiffies(READ_ONCE(quote_timeout_ms));
+	poll_ms = READ_ONCE(poll_min_ms);
+
+	for (;;) {
+		tdx_quote_buf_fill(buf, tdreport);
+		/* Before the call: the host may signal completion before it returns */
+		tdx_quote_slot_submit(tg, slot);
+		/* GHCI wants the GPA with the shared bit, as the buffer is mapped */
+		vmcall_status =
+			tg->ops->vmcall_get_quote(cc_mkdec(virt_to_phys(buf)),
+						  TDX_QUOTE_BUF_SIZE);
+		if (vmcall_status == TDVMCALL_STATUS_SUCCESS)
+			return 0;
+		tdx_quote_slot_done(tg, slot);
+		if (vmcall_status != TDVMCALL_STATUS_RETRY) {
+			pr_err_ratelimited("GetQuote TDVMCALL failed, status %#llx\n",
+					   vmcall_status);
+			return -EIO;
+		}
+
+		atomic_inc(&tg->stats.quote_retries);
+		now = jiffies;
+		if (time_after_eq(now, deadline))
+			return -EBUSY;
+		slice = min(deadline - now,
+			    msecs_to_jiffies(tdx_quote_poll_next(&poll_ms)));
+		ret = wait_event_killable_timeout(slot->wq,
+						  READ_ONCE(tg->quote_dying),
+						  slice);
+		if (ret < 0)
+			return -EINTR;
+		if (ret > 0)
+			return -ENXIO;
+	}
+}
+
+/*
+ * The slot's request, from the TDREPORT to the quote: hand it to the host,
+ * wait, and take the quote into private memory if it is the one for
+ * @reportdata.
+ */
+static int tdx_quote_exchange(struct tdx_guest *tg,
+			      struct tdx_quote_slot *slot,
+			      struct tsm_report *report,
+			      const u8 *reportdata, const u8 *tdreport)
+{
+	struct tdx_quote_buf *buf = slot->buf;
+	u64 status;
 	u32 out_len;
 	long len;
 	u8 *quote;
 	int ret;
 
-	lockdep_assert_held(&tg->quote_lock);
-
-	/* Before the call: the host may signal completion before it returns */
-	atomic_set(&tg->quote_irq_seen, 0);
-	atomic_set(&tg->quote_pending, 1);
-
-	/* GHCI wants the GPA with the shared bit, as the buffer is mapped */
-	vmcall_status = tg->ops->vmcall_get_quote(cc_mkdec(virt_to_phys(buf)),
-						  TDX_QUOTE_BUF_SIZE);
-	if (vmcall_status != TDVMCALL_STATUS_SUCCESS) {
-		pr_err_ratelimited("GetQuote TDVMCALL failed, status %#llx\n",
-				   vmcall_status);
-		ret = -EIO;
-		goto idle;
-	}
+	ret = tdx_quote_submit(tg, slot, tdreport);
+	if (ret)
+		return ret;
 
 	/*
 	 * Past this point the host owns the buffer until it writes a final
@@ -199,29 +258,27 @@ static int tdx_quote_exchange(struct tdx_guest *tg, struct tsm_report *report,
 	 * call itself and raises no interrupt: the first check in the wait
 	 * sees that and does not sleep.
 	 */
-	ret = tdx_quote_wait(tg, buf, &status);
+	ret = tdx_quote_wait(tg, slot, &status);
 	if (ret) {
-		tdx_quote_abandon(tg, buf);
+		tdx_quote_slot_abandon(tg, slot);
 		pr_warn_ratelimited("GetQuote request %s, the host keeps its buffer\n",
 				    ret == -ETIMEDOUT ? "timed out" :
 				    ret == -EINTR ? "interrupted" : "abandoned");
-		goto idle;
+		return ret;
 	}
+	tdx_quote_slot_done(tg, slot);
 
 	out_len = tdx_quote_out_len(buf, status);
 	len = tdx_quote_check_response(status, out_len, TDX_QUOTE_BUF_SIZE);
 	if (len < 0) {
 		pr_debug("GetQuote failed: status %#llx, out_len %u\n",
 			 status, out_len);
-		ret = len;
-		goto idle;
+		return len;
 	}
 
 	quote = kvmalloc(len, GFP_KERNEL);
-	if (!quote) {
-		ret = -ENOMEM;
-		goto idle;
-	}
+	if (!quote)
+		return -ENOMEM;
 	/* Checked in private memory, where the host cannot change it */
 	memcpy(quote, buf->data, len);
 	ret = tdx_quote_check_reportdata(quote, len, reportdata);
@@ -229,97 +286,18 @@ static int tdx_quote_exchange(struct tdx_guest *tg, struct tsm_report *report,
 		atomic_inc(&tg->stats.quotes_mismatched);
 		pr_warn_ratelimited("the host returned a quote that is not for this request's REPORTDATA\n");
 		kvfree(quote);
-		goto idle;
+		return ret;
 	}
 	report->outblob = quote;
 	report->outblob_len = len;
-
-idle:
-	atomic_set(&tg->quote_pending, 0);
-	return ret;
-}
-
-/* A new buffer shared with the host, or NULL */
-static struct tdx_quote_buf *tdx_quote_buf_alloc(void)
-{
-	void *buf;
-	int ret;
-
-	buf = alloc_pages_exact(TDX_QUOTE_BUF_SIZE, GFP_KERNEL | __GFP_ZERO);
-	if (!buf)
-		return NULL;
-
-	/* A no-op outside a TDX guest, where no memory is private */
-	ret = set_memory_decrypted((unsigned long)buf,
-				   TDX_QUOTE_BUF_SIZE >> PAGE_SHIFT);
-	if (ret) {
-		/*
-		 * The pages may be partly shared now: the page allocator
-		 * must never hand them out again, so they are leaked.
-		 */
-		pr_err("cannot share a GetQuote buffer (%d), leaking it\n",
-		       ret);
-		return NULL;
-	}
-	return buf;
-}
-
-/* Make @buf private again and free it, or leak it if the host owns it */
-static void tdx_quote_buf_free(struct tdx_quote_buf *buf)
-{
-	if (!tdx_quote_done(buf)) {
-		pr_warn("the host still owns a GetQuote buffer, leaking %u KiB\n",
-			TDX_QUOTE_BUF_SIZE / SZ_1K);
-		return;
-	}
-	if (set_memory_encrypted((unsigned long)buf,
-				 TDX_QUOTE_BUF_SIZE >> PAGE_SHIFT)) {
-		pr_warn("cannot make a GetQuote buffer private again, leaking %u KiB\n",
-			TDX_QUOTE_BUF_SIZE / SZ_1K);
-		return;
-	}
-	free_pages_exact(buf, TDX_QUOTE_BUF_SIZE);
-}
-
-/*
- * A buffer for the next request. Buffers the host has since answered are
- * taken back (one becomes the current buffer if there is none, the others
- * are freed); with no current buffer, a fresh one is made unless
- * TDX_QUOTE_MAX_ABANDONED buffers are still with the host.
- */
-static int tdx_quote_buf_get(struct tdx_guest *tg)
-{
-	unsigned int i = 0;
-
-	lockdep_assert_held(&tg->quote_lock);
-
-	while (i < tg->quote_nr_abandoned) {
-		struct tdx_quote_buf *buf = tg->quote_abandoned[i];
-
-		if (!tdx_quote_done(buf)) {
-			i++;
-			continue;
-		}
-		tg->quote_abandoned[i] =
-			tg->quote_abandoned[--tg->quote_nr_abandoned];
-		if (tg->quote_buf)
-			tdx_quote_buf_free(buf);
-		else
-			tg->quote_buf = buf;
-	}
-
-	if (tg->quote_buf)
-		return 0;
-	if (tg->quote_nr_abandoned >= TDX_QUOTE_MAX_ABANDONED)
-		return -EBUSY;
-	tg->quote_buf = tdx_quote_buf_alloc();
-	return tg->quote_buf ? 0 : -ENOMEM;
+	return 0;
 }
 
 static int tdx_quote_get(struct tdx_guest *tg, struct tsm_report *report)
 {
-	struct tdx_quote_buf *buf;
+	struct tdx_quote_slot *slot;
 	u8 *reportdata, *tdreport;
+	unsigned long deadline;
 	int ret;
 
 	if (report->desc.inblob_len != TDX_REPORTDATA_SIZE)
@@ -336,33 +314,28 @@ static int tdx_quote_get(struct tdx_guest *tg, struct tsm_report *report)
 		goto free_reportdata;
 	}
 
-	ret = mutex_lock_killable(&tg->quote_lock);
-	if (ret)
+	/*
+	 * Every slot is held by a request that waits for the host at most
+	 * quote_timeout_ms: waiting as long for one to come free is enough.
+	 */
+	deadline = jiffies + msecs_to_jiffies(READ_ONCE(quote_timeout_ms));
+	slot = tdx_quote_slot_get(tg, deadline);
+	if (IS_ERR(slot)) {
+		ret = PTR_ERR(slot);
 		goto free_tdreport;
-
-	if (READ_ONCE(tg->quote_dying)) {
-		ret = -ENXIO;
-		goto unlock;
 	}
-	ret = tdx_quote_buf_get(tg);
+	ret = tdx_quote_slot_buf_get(tg, slot);
 	if (ret)
-		goto unlock;
+		goto put_slot;
 
 	ret = tdx_guest_mr_report(tg, reportdata, tdreport);
 	if (ret)
-		goto unlock;
+		goto put_slot;
 
-	/* Nothing of an earlier request may reach the host again */
-	buf = tg->quote_buf;
-	memset(buf, 0, TDX_QUOTE_BUF_SIZE);
-	buf->version = TDX_QUOTE_BUF_VERSION;
-	buf->in_len = TDX_REPORT_SIZE;
-	memcpy(buf->data, tdreport, TDX_REPORT_SIZE);
+	ret = tdx_quote_exchange(tg, slot, report, reportdata, tdreport);
 
-	ret = tdx_quote_exchange(tg, report, reportdata);
-
-unlock:
-	mutex_unlock(&tg->quote_lock);
+put_slot:
+	tdx_quote_slot_put(tg, slot);
 free_tdreport:
 	kfree(tdreport);
 free_reportdata:
@@ -416,22 +389,17 @@ static const struct coco_tsm_ops tdx_tsm_ops = {
 };
 
 /**
- * tdx_quote_init() - allocate and share the GetQuote buffer
+ * tdx_quote_init() - allocate and share the GetQuote buffers
  * @tg: the driver
+ *
+ * The pool has quote_buffers of them.
  *
  * Return: 0 or -ENOMEM.
  */
 int tdx_quote_init(struct tdx_guest *tg)
 {
-	mutex_init(&tg->quote_lock);
-	init_waitqueue_head(&tg->quote_wq);
-	atomic_set(&tg->quote_pending, 0);
-	atomic_set(&tg->quote_irq_seen, 0);
 	tg->quote_dying = false;
-	tg->quote_nr_abandoned = 0;
-
-	tg->quote_buf = tdx_quote_buf_alloc();
-	return tg->quote_buf ? 0 : -ENOMEM;
+	return tdx_quote_pool_init(tg, quote_buffers);
 }
 
 /**
@@ -444,29 +412,25 @@ int tdx_quote_init(struct tdx_guest *tg)
  */
 void tdx_quote_abort(struct tdx_guest *tg)
 {
+	unsigned int i;
+
 	WRITE_ONCE(tg->quote_dying, true);
-	wake_up_all(&tg->quote_wq);
+	wake_up_all(&tg->quote_pool_wq);
+	for (i = 0; i < tg->quote_nr_slots; i++)
+		wake_up_all(&tg->quote_slots[i].wq);
 }
 
 /**
  * tdx_quote_exit() - make the GetQuote buffers private again and free them
  * @tg: the driver
  *
- * A buffer is leaked instead when the host may still write to it (a
- * request abandoned to it has not completed) or when it cannot be made
- * private again.
+ * After the provider is unregistered: no request is left. A buffer is
+ * leaked instead when the host may still write to it (a request abandoned
+ * to it has not completed) or when it cannot be made private again.
  */
 void tdx_quote_exit(struct tdx_guest *tg)
 {
-	unsigned int i;
-
-	if (tg->quote_buf)
-		tdx_quote_buf_free(tg->quote_buf);
-	tg->quote_buf = NULL;
-	for (i = 0; i < tg->quote_nr_abandoned; i++)
-		tdx_quote_buf_free(tg->quote_abandoned[i]);
-	tg->quote_nr_abandoned = 0;
-	mutex_destroy(&tg->quote_lock);
+	tdx_quote_pool_exit(tg);
 }
 
 /**

@@ -143,8 +143,10 @@ rmmod tdx_emu
 insmod "$emu"
 result $? "reload tdx_emu.ko"
 echo 1 >"$emu_dbg/refuse_event_notify"
-load_driver
-result $? "load tdx-guest.ko"
+# One GetQuote buffer: the pool's smallest size, where every request that
+# the host keeps is replaced by a fresh buffer
+load_driver quote_buffers=1
+result $? "load tdx-guest.ko quote_buffers=1"
 mode_is polling
 result $? "completion_mode is polling"
 new_log | grep -q 'GetQuote completion by polling: event-notify interrupt unavailable'

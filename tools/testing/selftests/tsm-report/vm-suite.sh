@@ -237,8 +237,9 @@ else
 	mkdir -p "$qgs_dir"
 	"$qgs" --daemon --pidfile "$qgs_dir/pid" >"$work/qgs.log" 2>&1
 	result $? "start tdx-qgs --daemon"
-	insmod "$drv" quote_timeout_ms=2000
-	result $? "load tdx-guest.ko quote_timeout_ms=2000"
+	# One GetQuote buffer: four requests the host keeps make EBUSY
+	insmod "$drv" quote_timeout_ms=2000 quote_buffers=1
+	result $? "load tdx-guest.ko quote_timeout_ms=2000 quote_buffers=1"
 
 	for sh in "${shells[@]}"; do
 		p="$sh: tdx_guest:"
