@@ -9,8 +9,11 @@
 #   interrupt  the emulated VMM raises the event-notify interrupt
 #   polling    the VMM refuses the vector (refuse_event_notify=1): polling
 #              fallback with the default backoff (poll_min_ms..poll_max_ms)
-#   poll1s     force_polling=1 poll_min_ms=1000 poll_max_ms=1000: a status
-#              check once a second, the upstream design
+#   poll1s     force_polling=1 poll_min_ms=1000 poll_max_ms=1000
+#              quote_buffers=1: a status check once a second, one quote at
+#              a time, the upstream design
+#   pool16     interrupt mode with quote_buffers=16 (the largest pool), for
+#              the throughput sweep's widest point only
 # The service time is set with the emulator's service_delay_ms: the VMM
 # waits that long before it asks the quoting service, which then takes its
 # own time on top (measured here directly, kind=qgs).
@@ -31,13 +34,33 @@
 # the quotes whose interrupt handler did not run before the reader's
 # status check (kind=no_irq).
 #
+# Throughput: N threads cycle reports, each in its own entry (tsm-bench
+# throughput -t); a point counts the reports that end in a fixed window
+# after a warm-up, with the guest's CPU busy time over the window
+# (/proc/stat) and a quoting-service round trip every 500 ms during it (the
+# service's time under that load), and the emulator's peak of requests in
+# flight (quotes_in_flight_peak, reset before each point; "NA" without
+# it). In interrupt mode the sweep is BENCH_SWEEP_JOBS entries (1 2 4 8
+# 16) at BENCH_SWEEP_SVC service times (0 10 100 ms) with the driver's
+# default pool; pool16 repeats the widest point with 16 buffers; the
+# polling fallback runs 1, 2, 8 entries at 0 and 100 ms; poll1s, the
+# baseline, 1 and 8 entries at 100 ms. The trace is paused during the
+# throughput points: their quotes overlap, and bench/stalls.awk's walk of
+# every quote assumes one at a time.
+#
+# On a kernel with its own configfs-tsm core (no tsm.ko in MODDIR: the
+# k612 and k7 lanes), only the in-tree pass runs: the driver in interrupt
+# mode under the kernel's core, throughput at 100 ms with
+# BENCH_INTREE_JOBS entries (1 2 8), mode=intree-LANE.
+#
 # Iteration counts (environment): BENCH_N latency samples per point
 # (100), BENCH_N_SLOW the same in poll1s mode (5), BENCH_QUOTES the long
 # run, each report paired with a quoting-service round trip (3000),
 # BENCH_QUOTES_POLL its polling-mode counterpart (1000),
 # BENCH_QGS_N round trips straight to the quoting service, the memory
-# run's contrast (500), BENCH_TPUT reports per throughput point (40),
-# BENCH_ISO isolation rounds (20).
+# run's contrast (500), BENCH_TPUT_MS the window of a throughput point
+# (8000), BENCH_TPUT_WARM_MS its warm-up (1000), BENCH_TPUT_SLOW_MS the
+# window with 1 s polling (12000), BENCH_ISO isolation rounds (20).
 
 set -euo pipefail
 
@@ -46,7 +69,14 @@ N_SLOW=${BENCH_N_SLOW:-5}
 QUOTES=${BENCH_QUOTES:-3000}
 QUOTES_POLL=${BENCH_QUOTES_POLL:-1000}
 QGS_N=${BENCH_QGS_N:-500}
-TPUT=${BENCH_TPUT:-40}
+TPUT_MS=${BENCH_TPUT_MS:-8000}
+TPUT_WARM_MS=${BENCH_TPUT_WARM_MS:-1000}
+TPUT_SLOW_MS=${BENCH_TPUT_SLOW_MS:-12000}
+SWEEP_SVC=${BENCH_SWEEP_SVC:-0 10 100}
+SWEEP_JOBS=${BENCH_SWEEP_JOBS:-1 2 4 8 16}
+INTREE_JOBS=${BENCH_INTREE_JOBS:-1 2 8}
+# The driver's largest pool (quote_buffers is 1..16)
+POOL_MAX=16
 ISO=${BENCH_ISO:-20}
 SERVICE_MS="0 1 10 100"
 STALL_MS=${BENCH_STALL_MS:-500}
@@ -77,7 +107,7 @@ cleanup() {
 	for d in "$report"/*; do
 		[ -d "$d" ] && rmdir "$d"
 	done
-	for m in tdx_guest tdx_emu tsm; do
+	for m in tdx_guest tdx_emu tsm tsm_report; do
 		loaded $m && rmmod $m
 	done
 	[ -f "$qgs_dir/pid" ] && kill "$(cat "$qgs_dir/pid")" 2>/dev/null
@@ -239,6 +269,13 @@ start_qgs() {
 	return 1
 }
 
+# Whether the driver has the pool of GetQuote buffers (quote_buffers):
+# the bench also runs against a driver without it, one quote at a time
+has_pool() { modinfo -p "$drv" 2>/dev/null | grep -q '^quote_buffers:'; }
+
+# The loaded driver's pool size, or NA
+pool_size() { cat /sys/module/tdx_guest/parameters/quote_buffers 2>/dev/null || echo NA; }
+
 # load_mode MODE: a fresh emulator and the driver in MODE
 load_mode() {
 	local mode=$1 want=$1 args=()
@@ -252,10 +289,16 @@ load_mode() {
 	loaded tdx_emu && rmmod tdx_emu
 	insmod "$emu"
 	case $mode in
-	interrupt) ;;
+	interrupt | intree-*) want=interrupt ;;
+	pool16)
+		args=("quote_buffers=$POOL_MAX")
+		want=interrupt
+		;;
 	polling) echo 1 >"$emu_dbg/refuse_event_notify" ;;
 	poll1s)
 		args=(force_polling=1 poll_min_ms=1000 poll_max_ms=1000)
+		# Upstream has one buffer: one quote at a time
+		has_pool && args+=(quote_buffers=1)
 		want=polling
 		;;
 	esac
@@ -264,7 +307,7 @@ load_mode() {
 	snapshot b
 	echo "BENCH kind=load mode=$mode" \
 		"memfree_kb=$((0 - $(delta free))) slab_kb=$(delta slab)" \
-		"module_bytes=$(cat /sys/module/tdx_guest/coresize)"
+		"module_bytes=$(cat /sys/module/tdx_guest/coresize) pool=$(pool_size)"
 	if [ "$(cat $sysfs/completion_mode)" != "$want" ]; then
 		echo "driver is in $(cat $sysfs/completion_mode) mode, wanted $want" >&2
 		return 1
@@ -293,6 +336,7 @@ driver_line() {
 	echo "BENCH kind=driver mode=$1 phase=$2 completion_mode=$(cat $sysfs/completion_mode)" \
 		"interrupts=$(dbg $drv_dbg/interrupts)" \
 		"spurious=$(dbg $drv_dbg/spurious_interrupts)" \
+		"idle_interrupts=$(dbg $drv_dbg/idle_interrupts)" \
 		"completions_by_check=$(dbg $drv_dbg/completions_by_check)" \
 		"quotes_ok=$(dbg $drv_dbg/quotes_ok)" \
 		"quotes_failed=$(dbg $drv_dbg/quotes_failed)" \
@@ -315,6 +359,32 @@ latency_run() {
 	sed "s/^/run=$run svc_ms=$svc /" /tmp/stalls.cur >>"/tmp/stalls.$mode"
 }
 
+# trace_pause, trace_resume: stop and restart the probes' events around
+# the throughput points, where quotes overlap
+trace_pause() {
+	[ -n "$tracefs" ] && ((${#armed[@]})) || return 0
+	echo 0 >"$tracefs/events/bench/enable"
+}
+trace_resume() {
+	[ -n "$tracefs" ] && ((${#armed[@]})) || return 0
+	echo 1 >"$tracefs/events/bench/enable"
+}
+
+peak_file=$emu_dbg/quotes_in_flight_peak
+
+# tput_point MODE SVC_MS JOBS WINDOW_MS: one throughput point, with the
+# emulator's peak of requests in flight during it (NA without the counter)
+tput_point() {
+	local mode=$1 svc=$2 j=$3 win=$4 out peak=NA
+
+	service "$svc"
+	[ -e "$peak_file" ] && echo 0 >"$peak_file"
+	log "$mode: throughput, service_delay_ms=$svc, $j entries, pool $(pool_size), ${win} ms window"
+	out=$("$bench" throughput -j "$j" -t "$win" -W "$TPUT_WARM_MS" "${qgs_args[@]}")
+	[ -e "$peak_file" ] && peak=$(cat "$peak_file")
+	echo "BENCH kind=throughput mode=$mode svc_ms=$svc pool=$(pool_size) $out peak=$peak"
+}
+
 # A TDREPORT of the current emulator, for requests straight to the service
 tdreport() {
 	head -c 64 /dev/urandom >"$emu_dbg/tdreport"
@@ -323,19 +393,73 @@ tdreport() {
 
 qgs_args=(-s "$qgs_dir/qgs.socket" -r /tmp/tdreport.bin)
 
+# throughput MODE: the mode's throughput points, trace paused
+throughput() {
+	local mode=$1 s j
+
+	trace_pause
+	case $mode in
+	interrupt)
+		for s in $SWEEP_SVC; do
+			for j in $SWEEP_JOBS; do
+				tput_point "$mode" "$s" "$j" "$TPUT_MS"
+			done
+		done
+		;;
+	pool16)
+		for s in $SWEEP_SVC; do
+			tput_point "$mode" "$s" "$POOL_MAX" "$TPUT_MS"
+		done
+		;;
+	polling)
+		for s in 0 100; do
+			for j in 1 2 8; do
+				tput_point "$mode" "$s" "$j" "$TPUT_MS"
+			done
+		done
+		;;
+	poll1s)
+		# About a report a second whatever the entries: a longer window
+		for j in 1 8; do
+			tput_point "$mode" 100 "$j" "$TPUT_SLOW_MS"
+		done
+		;;
+	intree-*)
+		for j in $INTREE_JOBS; do
+			tput_point "$mode" 100 "$j" "$TPUT_MS"
+		done
+		;;
+	esac
+	trace_resume
+}
+
 # run_mode MODE: every measurement for one completion mode
 run_mode() {
-	local mode=$1 n=$N tput=$TPUT iso=$ISO quotes=$QUOTES s j
+	local mode=$1 n=$N iso=$ISO quotes=$QUOTES s
 
 	case $mode in
 	polling) quotes=$QUOTES_POLL ;;
 	poll1s)
 		# Each report takes a second or more: a handful only
-		n=$N_SLOW tput=0 iso=3 quotes=$N_SLOW
+		n=$N_SLOW iso=3 quotes=$N_SLOW
 		;;
 	esac
 
 	log "mode $mode"
+	if [ "$mode" = pool16 ]; then
+		# The widest throughput point again, with the largest pool
+		if ! has_pool; then
+			log "pool16: the driver has no quote_buffers parameter; skipped"
+			echo "BENCH kind=skip mode=pool16 why=no_quote_buffers"
+			return 0
+		fi
+		load_mode "$mode"
+		tdreport
+		driver_line "$mode" start
+		throughput "$mode"
+		driver_line "$mode" end
+		return 0
+	fi
 	load_mode "$mode"
 	tdreport
 	: >"/tmp/stalls.$mode"
@@ -348,16 +472,7 @@ run_mode() {
 		latency_run "$mode" short "$s" "$n" 1
 	done
 
-	for s in 0 100; do
-		service "$s"
-		for j in 1 2 8; do
-			# poll1s: one report per entry, each a second
-			[ "$mode" = poll1s ] && tput=$j
-			log "$mode: throughput, service_delay_ms=$s, $j entries, $tput reports"
-			measure "kind=throughput mode=$mode svc_ms=$s" \
-				"$bench" throughput -j "$j" -n "$tput"
-		done
-	done
+	throughput "$mode"
 
 	service 100
 	log "$mode: isolation, service_delay_ms=100, $iso rounds"
@@ -387,6 +502,36 @@ mountpoint -q /sys/kernel/config ||
 mountpoint -q /sys/kernel/debug ||
 	mount -t debugfs debugfs /sys/kernel/debug
 
+# intree_pass: the kernel's own configfs-tsm core (k612, k7 lanes) with
+# our driver: does the core let quotes overlap? Its mode is intree-LANE
+intree_pass() {
+	local name=tsm mode=intree-${LANE:-unknown}
+
+	# 6.7 - 6.15 call it tsm, 6.16 and later tsm_report
+	modinfo -n tsm_report >/dev/null 2>&1 && name=tsm_report
+	echo "BENCH kind=env_intree mode=$mode kernel=$(uname -r) cpus=$(nproc)" \
+		"mem_kb=$(meminfo MemTotal) core=$name started=$(date -u +%FT%TZ)"
+	modprobe "$name"
+	start_qgs
+	insmod "$emu"
+	tdreport
+	log "the quoting service alone: 50 round trips"
+	measure "kind=qgs mode=$mode-qgs" "$bench" qgs -n 50 -w 2 "${qgs_args[@]}"
+	rmmod tdx_emu
+	log "mode $mode: our driver under the kernel's core ($name)"
+	load_mode "$mode"
+	tdreport
+	driver_line "$mode" start
+	throughput "$mode"
+	driver_line "$mode" end
+	echo "BENCH kind=done_intree mode=$mode finished=$(date -u +%FT%TZ)"
+}
+
+if [ ! -e "$core" ]; then
+	intree_pass
+	exit 0
+fi
+
 echo "BENCH kind=env kernel=$(uname -r) cpus=$(nproc)" \
 	"mem_kb=$(meminfo MemTotal) started=$(date -u +%FT%TZ)" \
 	"slabinfo=$([ -r /proc/slabinfo ] && echo yes || echo no)"
@@ -404,7 +549,7 @@ measure "kind=qgs mode=qgs-only" "$bench" qgs -n "$QGS_N" -w 2 "${qgs_args[@]}"
 memory_line qgs-only "$QGS_N"
 rmmod tdx_emu
 
-for m in interrupt polling poll1s; do
+for m in interrupt pool16 polling poll1s; do
 	run_mode "$m"
 done
 

@@ -16,7 +16,15 @@
  *	outblob read, t3 rmdir done; these match trace events taken with
  *	trace_clock "mono".
  *   tsm-bench throughput [-d DIR] -j JOBS -n N
- *	N cycles as above shared by JOBS threads, each in its own entry.
+ *   tsm-bench throughput [-d DIR] -j JOBS -t WINDOW_MS [-W WARMUP_MS]
+ *			  [-s SOCKET -r TDREPORT [-P PROBE_MS]]
+ *	cycles as above by JOBS threads, each in its own entry: N of them
+ *	in all, or, with -t, as many as fit until WARMUP_MS (default 1000)
+ *	+ WINDOW_MS, counting those that end in the window after the
+ *	warm-up. With -t, also the guest's CPU time over the window
+ *	(/proc/stat: busy %, ticks, busy ms per report), and with -s and
+ *	-r a quoting-service round trip every PROBE_MS (default 500)
+ *	during the window: the service's time under the load.
  *   tsm-bench isolation  [-d DIR] -n ROUNDS [-i INTERVAL_US]
  *	reads of entry B's cached outblob, first idle, then while entry A
  *	generates a report, ROUNDS times.
@@ -41,6 +49,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -475,12 +484,34 @@ static int cmd_latency(unsigned int n, unsigned int warmup, struct qgs_req *q,
 
 /* ---- throughput ---- */
 
+/*
+ * Two ways to end a run: after N cycles in all (-n), or, with -t, at a
+ * deadline, counting only the cycles that end inside the window between
+ * the warm-up (-W) and the deadline. The window avoids the ramps: with a
+ * count, the last cycles run with fewer entries busy, and the rate
+ * falls short of the steady state by a cycle's time over the run's.
+ */
+struct tput_run {
+	atomic_int left;	/* -n: cycles not yet started, signed */
+	u64 win_start;		/* -t: the window, CLOCK_MONOTONIC ns */
+	u64 win_end;
+};
+
 struct tput_job {
 	pthread_t thread;
 	unsigned int id;
-	atomic_int *left;
-	struct samples lat;
+	struct tput_run *run;
+	struct samples lat;	/* every cycle's time */
+	struct samples end;	/* ... and when it ended, for the window */
 };
+
+static bool tput_more(struct tput_run *run)
+{
+	if (run->win_end)
+		return now_ns() < run->win_end;
+	/* Take one cycle at a time, so fast jobs do more of them */
+	return atomic_fetch_sub(&run->left, 1) > 0;
+}
 
 static void *tput_worker(void *arg)
 {
@@ -488,54 +519,173 @@ static void *tput_worker(void *arg)
 	u8 *buf = malloc(OUTBLOB_MAX);
 	char entry[64];
 	size_t size;
-	u64 r;
+	u64 r, t;
 
 	if (!buf)
 		die("out of memory");
 	snprintf(entry, sizeof(entry), "bench-tput-%d-%u", getpid(), job->id);
-	/* Take one cycle at a time, so fast jobs do more of them */
-	while (atomic_fetch_sub(job->left, 1) > 0)
-		samples_add(&job->lat,
-			    (s64)report_cycle(entry, buf, &r, &size, NULL));
+	while (tput_more(job->run)) {
+		t = report_cycle(entry, buf, &r, &size, NULL);
+		samples_add(&job->lat, (s64)t);
+		samples_add(&job->end, (s64)now_ns());
+	}
 	free(buf);
 	return NULL;
 }
 
-static int cmd_throughput(unsigned int jobs, unsigned int n)
+/*
+ * The guest's CPU time from the "cpu" line of /proc/stat, in USER_HZ
+ * ticks: @busy all but idle and iowait, @total all of them. The quoting
+ * service runs in the same guest, so this is what the reports cost in
+ * all, service included.
+ */
+static void cpu_ticks(u64 *busy, u64 *total)
+{
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "re");
+	int i;
+
+	if (!f)
+		die("/proc/stat: %s", strerror(errno));
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
+		die("/proc/stat: no cpu line");
+	fclose(f);
+	*total = 0;
+	for (i = 0; i < 8; i++)
+		*total += v[i];
+	/* idle and iowait */
+	*busy = *total - v[3] - v[4];
+}
+
+static void sleep_until(u64 ns)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(ns / 1000000000ull),
+		.tv_nsec = (long)(ns % 1000000000ull),
+	};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+}
+
+/*
+ * With -s and -r, a round trip straight to the quoting service every
+ * @probe_ms during the window: what the service takes under the load of
+ * the reports. Few enough to add little load of their own.
+ */
+struct tput_probe {
+	pthread_t thread;
+	struct qgs_req *q;
+	struct tput_run *run;
+	unsigned int probe_ms;
+	struct samples rtt;
+};
+
+static void *tput_prober(void *arg)
+{
+	struct tput_probe *p = arg;
+	u64 next = p->run->win_start;
+
+	for (;;) {
+		sleep_until(next);
+		if (now_ns() >= p->run->win_end)
+			break;
+		samples_add(&p->rtt, qgs_time(p->q, NULL));
+		next += (u64)p->probe_ms * 1000000;
+	}
+	return NULL;
+}
+
+static int cmd_throughput(unsigned int jobs, unsigned int n,
+			  unsigned int window_ms, unsigned int warm_ms,
+			  struct qgs_req *q, unsigned int probe_ms)
 {
 	struct tput_job *job = calloc(jobs, sizeof(*job));
+	struct tput_probe probe = { .q = q, .probe_ms = probe_ms };
+	struct tput_run run = { 0 };
+	u64 t0, wall, b0 = 0, a0 = 0, b1 = 0, a1 = 0, lo, hi;
 	struct samples all = { 0 };
-	atomic_int left;
+	size_t k, total = 0;
 	unsigned int i;
-	size_t k;
-	u64 t0, wall;
+	double win_s, busy;
+	long ncpu;
 	int rc;
 
 	if (!job)
 		die("out of memory");
-	/* Signed: every worker stops once it has dropped below 1 */
-	atomic_init(&left, (int)n);
+	atomic_init(&run.left, (int)n);
 	t0 = now_ns();
+	if (window_ms) {
+		run.win_start = t0 + (u64)warm_ms * 1000000;
+		run.win_end = run.win_start + (u64)window_ms * 1000000;
+	}
 	for (i = 0; i < jobs; i++) {
 		job[i].id = i;
-		job[i].left = &left;
+		job[i].run = &run;
 		rc = pthread_create(&job[i].thread, NULL, tput_worker, &job[i]);
 		if (rc)
 			die("pthread_create: %s", strerror(rc));
+	}
+	if (window_ms) {
+		probe.run = &run;
+		if (q) {
+			rc = pthread_create(&probe.thread, NULL, tput_prober,
+					    &probe);
+			if (rc)
+				die("pthread_create: %s", strerror(rc));
+		}
+		sleep_until(run.win_start);
+		cpu_ticks(&b0, &a0);
+		sleep_until(run.win_end);
+		cpu_ticks(&b1, &a1);
+		if (q)
+			pthread_join(probe.thread, NULL);
 	}
 	for (i = 0; i < jobs; i++)
 		pthread_join(job[i].thread, NULL);
 	wall = now_ns() - t0;
 
+	/* Without a window, every cycle counts, over the whole run */
+	lo = window_ms ? run.win_start : 0;
+	hi = window_ms ? run.win_end : UINT64_MAX;
+	win_s = window_ms ? window_ms / 1000.0 : wall / 1e9;
 	for (i = 0; i < jobs; i++) {
-		for (k = 0; k < job[i].lat.n; k++)
-			samples_add(&all, job[i].lat.ns[k]);
+		for (k = 0; k < job[i].lat.n; k++) {
+			total++;
+			if ((u64)job[i].end.ns[k] >= lo &&
+			    (u64)job[i].end.ns[k] < hi)
+				samples_add(&all, job[i].lat.ns[k]);
+		}
 		free(job[i].lat.ns);
+		free(job[i].end.ns);
 	}
-	printf("jobs=%u reports=%zu wall_s=%.3f reports_per_s=%.2f", jobs,
-	       all.n, wall / 1e9, all.n / (wall / 1e9));
+	printf("jobs=%u reports=%zu reports_all=%zu wall_s=%.3f window_s=%.3f warm_s=%.3f reports_per_s=%.2f",
+	       jobs, all.n, total, wall / 1e9, win_s,
+	       window_ms ? warm_ms / 1000.0 : 0,
+	       all.n / win_s);
+	if (window_ms) {
+		/*
+		 * The ticks of an emulated guest fall short of the wall clock
+		 * (the busy and idle ones alike): the busy share of the ticks
+		 * counted, times the CPUs and the window, is the CPU time.
+		 * A probe costs about what a report does (the quoting
+		 * service's work dominates both): it counts as one.
+		 */
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		busy = a1 > a0 ? (double)(b1 - b0) / (double)(a1 - a0) : 0;
+		k = all.n + probe.rtt.n;
+		printf(" ncpu=%ld cpu_busy_pct=%.1f cpu_ticks_busy=%llu cpu_ticks_all=%llu probes=%zu cpu_ms_per_report=%.2f",
+		       ncpu, 100 * busy, (unsigned long long)(b1 - b0),
+		       (unsigned long long)(a1 - a0), probe.rtt.n,
+		       k ? busy * ncpu * window_ms / k : 0);
+	}
 	samples_print("cycle", &all);
+	if (q && window_ms)
+		samples_print("rtt", &probe.rtt);
 	putchar('\n');
+	free(probe.rtt.ns);
 	free(all.ns);
 	free(job);
 	return 0;
@@ -714,6 +864,8 @@ static int print_usage(void)
 	fputs("usage: tsm-bench latency    [-d DIR] -n N [-w WARMUP] [-s SOCKET -r TDREPORT]\n"
 	      "                            [-S STALL_MS] [-T FILE]\n"
 	      "       tsm-bench throughput [-d DIR] -j JOBS -n N\n"
+	      "       tsm-bench throughput [-d DIR] -j JOBS -t WINDOW_MS [-W WARMUP_MS]\n"
+	      "                            [-s SOCKET -r TDREPORT [-P PROBE_MS]]\n"
 	      "       tsm-bench isolation  [-d DIR] -n ROUNDS [-i INTERVAL_US]\n"
 	      "       tsm-bench entries    [-d DIR] -n N\n"
 	      "       tsm-bench qgs        -s SOCKET -r TDREPORT -n N [-w WARMUP]\n",
@@ -736,6 +888,7 @@ static unsigned int number(const char *s)
 int main(int argc, char **argv)
 {
 	unsigned int n = 0, warmup = 1, jobs = 1, interval_us = 1000;
+	unsigned int window_ms = 0, warm_ms = 1000, probe_ms = 500;
 	const char *cmd, *sock = NULL, *report = NULL, *stall_file = NULL;
 	FILE *stalls = NULL;
 	struct qgs_req q;
@@ -745,7 +898,7 @@ int main(int argc, char **argv)
 		return print_usage();
 	cmd = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "d:n:w:j:i:s:r:S:T:")) != -1) {
+	while ((c = getopt(argc, argv, "d:n:w:j:i:s:r:S:T:t:W:P:")) != -1) {
 		switch (c) {
 		case 'd':
 			report_dir = optarg;
@@ -774,17 +927,40 @@ int main(int argc, char **argv)
 		case 'T':
 			stall_file = optarg;
 			break;
+		case 't':
+			window_ms = number(optarg);
+			break;
+		case 'W':
+			warm_ms = number(optarg);
+			break;
+		case 'P':
+			probe_ms = number(optarg);
+			break;
 		default:
 			return print_usage();
 		}
 	}
-	if (optind != argc || !n || !sock != !report)
+	if (optind != argc || !sock != !report)
 		return print_usage();
+	/* throughput takes a count or a window, not both; the others a count */
+	if (!strcmp(cmd, "throughput")) {
+		if (!n == !window_ms || !jobs || !probe_ms)
+			return print_usage();
+	} else if (!n) {
+		return print_usage();
+	}
 
 	/* Line-buffered, so a guest killed by a timeout still shows lines */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!strcmp(cmd, "throughput") && jobs)
-		return cmd_throughput(jobs, n);
+	if (!strcmp(cmd, "throughput")) {
+		if (sock)
+			qgs_load(&q, sock, report);
+		ret = cmd_throughput(jobs, n, window_ms, warm_ms,
+				     sock ? &q : NULL, probe_ms);
+		if (sock)
+			qgs_free(&q);
+		return ret;
+	}
 	if (!strcmp(cmd, "isolation"))
 		return cmd_isolation(n, interval_us);
 	if (!strcmp(cmd, "entries"))
