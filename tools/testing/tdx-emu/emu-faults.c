@@ -47,6 +47,22 @@ static int tdx_emu_complete_held_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(tdx_emu_complete_held_fops, NULL,
 			 tdx_emu_complete_held_set, "%llu\n");
 
+/* Triggers: any value does, as writing the file is the whole command */
+static int tdx_emu_complete_newest_set(void *data, u64 val)
+{
+	return tdx_emu_complete_newest();
+}
+DEFINE_DEBUGFS_ATTRIBUTE(tdx_emu_complete_newest_fops, NULL,
+			 tdx_emu_complete_newest_set, "%llu\n");
+
+static int tdx_emu_write_idle_set(void *data, u64 val)
+{
+	tdx_emu_write_idle();
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(tdx_emu_write_idle_fops, NULL,
+			 tdx_emu_write_idle_set, "%llu\n");
+
 /*
  * The knobs with a range: a value outside it is refused (EINVAL) rather than
  * clamped, so a test that asks for something the emulator cannot do fails
@@ -110,6 +126,24 @@ static int tdx_emu_in_flight_get(void *data, u64 *val)
 DEFINE_DEBUGFS_ATTRIBUTE(tdx_emu_in_flight_fops, tdx_emu_in_flight_get, NULL,
 			 "%llu\n");
 
+static int tdx_emu_in_flight_peak_get(void *data, u64 *val)
+{
+	*val = tdx_emu_quotes_in_flight_peak();
+	return 0;
+}
+
+/* Only a reset: a peak the test made up would prove nothing */
+static int tdx_emu_in_flight_peak_set(void *data, u64 val)
+{
+	if (val)
+		return -EINVAL;
+	tdx_emu_quotes_in_flight_peak_reset();
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(tdx_emu_in_flight_peak_fops,
+			 tdx_emu_in_flight_peak_get,
+			 tdx_emu_in_flight_peak_set, "%llu\n");
+
 static int tdx_emu_event_vector_get(void *data, u64 *val)
 {
 	int vector, cpu;
@@ -164,6 +198,8 @@ void tdx_emu_faults_debugfs_init(struct dentry *root)
 			    &f->force_out_len_enable);
 	debugfs_create_bool("rewrite_after_complete", 0600, root,
 			    &f->rewrite_after_complete);
+	debugfs_create_bool("double_complete", 0600, root,
+			    &f->double_complete);
 	debugfs_create_bool("never_complete", 0600, root, &f->never_complete);
 	debugfs_create_bool("sync_unavailable", 0600, root,
 			    &f->sync_unavailable);
@@ -195,6 +231,10 @@ void tdx_emu_faults_debugfs_init(struct dentry *root)
 				   &tdx_emu_spurious_irq_fops);
 	debugfs_create_file_unsafe("complete_held", 0200, root, NULL,
 				   &tdx_emu_complete_held_fops);
+	debugfs_create_file_unsafe("complete_newest", 0200, root, NULL,
+				   &tdx_emu_complete_newest_fops);
+	debugfs_create_file_unsafe("write_idle", 0200, root, NULL,
+				   &tdx_emu_write_idle_fops);
 
 	debugfs_create_file_unsafe("irqs_raised", 0400, root,
 				   &tdx_emu_stats.irqs_raised,
@@ -205,8 +245,19 @@ void tdx_emu_faults_debugfs_init(struct dentry *root)
 	debugfs_create_file_unsafe("quote_refused", 0400, root,
 				   &tdx_emu_stats.quote_refused,
 				   &tdx_emu_atomic64_fops);
+	debugfs_create_file_unsafe("quote_retries", 0400, root,
+				   &tdx_emu_stats.quote_retries,
+				   &tdx_emu_atomic64_fops);
+	debugfs_create_file_unsafe("double_completions", 0400, root,
+				   &tdx_emu_stats.double_completions,
+				   &tdx_emu_atomic64_fops);
+	debugfs_create_file_unsafe("idle_writes", 0400, root,
+				   &tdx_emu_stats.idle_writes,
+				   &tdx_emu_atomic64_fops);
 	debugfs_create_file_unsafe("quotes_in_flight", 0400, root, NULL,
 				   &tdx_emu_in_flight_fops);
+	debugfs_create_file_unsafe("quotes_in_flight_peak", 0600, root, NULL,
+				   &tdx_emu_in_flight_peak_fops);
 	debugfs_create_file("requests", 0400, root, NULL,
 			    &tdx_emu_requests_seq_fops);
 	debugfs_create_file_unsafe("event_vector", 0400, root, NULL,

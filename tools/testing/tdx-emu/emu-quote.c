@@ -19,6 +19,10 @@
  * While a request is in flight the emulator holds a reference on every page
  * of the buffer: the host owns that memory until it completes, and a guest
  * that frees it early cannot make the emulator scribble on reused pages.
+ * The buffers of the last completed requests stay pinned after completion,
+ * for the write_idle fault to write into buffers the guest believes are its
+ * own again: a hostile host may do that, a host writing into reused memory
+ * would test nothing but the emulator.
  */
 #include <linux/cpu.h>
 #include <linux/delay.h>
@@ -44,7 +48,8 @@
  * @gpa: guest physical address of the shared buffer
  * @size: size of the shared buffer
  * @buf: the shared buffer, through the direct map
- * @held: parked by the never_complete fault, not queued
+ * @held: parked by the never_complete fault, not queued: from acceptance
+ *	if the fault was set then, else from when its worker found it set
  * @running: its worker is asking the service or writing the response
  * @release: complete even if never_complete is set (complete_held)
  * @qgs: connection to the quoting service (or the ERR_PTR() of the
@@ -64,15 +69,37 @@ struct tdx_emu_request {
 	u8 report[TDX_REPORT_SIZE];
 };
 
+/**
+ * struct tdx_emu_idle_buf - the buffer of a completed request, still pinned
+ * @gpa: guest physical address of the shared buffer
+ * @size: its size, whole pages
+ */
+struct tdx_emu_idle_buf {
+	phys_addr_t gpa;
+	u64 size;
+};
+
 /*
- * Protects the request list, its length, each request's @held, @running
- * and @release, and tdx_emu_stopping.
+ * Protects the request list (in the order the requests were accepted), its
+ * length and peak, each request's @held, @running and @release,
+ * tdx_emu_stopping, and the remembered buffers. Nothing writes a
+ * remembered buffer without it, and a request enters the list under it, so
+ * write_idle never writes a buffer that is in flight.
  */
 static DEFINE_MUTEX(tdx_emu_req_lock);
 static LIST_HEAD(tdx_emu_reqs);
 static unsigned int tdx_emu_nr_reqs;
+static unsigned int tdx_emu_nr_reqs_peak;
 static bool tdx_emu_stopping;
 static struct workqueue_struct *tdx_emu_wq;
+
+/*
+ * The buffers of the last completed requests, oldest first, no two sharing
+ * a page: each holds the pins its request took, so that the pages cannot be
+ * reused while write_idle may write them.
+ */
+static struct tdx_emu_idle_buf tdx_emu_idle[TDX_EMU_MAX_IN_FLIGHT];
+static unsigned int tdx_emu_nr_idle;
 
 /*
  * The last quote the service returned, which stale_quote answers the next
@@ -240,6 +267,26 @@ static void tdx_emu_request_free(struct tdx_emu_request *req)
 }
 
 /*
+ * Write a whole response in the default order: @len bytes of @data (0xa5
+ * bytes if it is NULL), then @out_len, then @status, each visible before
+ * the next. For the writes the faults add to a completion.
+ */
+static void tdx_emu_write_response(struct tdx_quote_buf *buf, u64 status,
+				   const u8 *data, u32 len, u32 out_len)
+{
+	if (data)
+		memcpy(buf->data, data, len);
+	else
+		memset(buf->data, 0xa5, len);
+	/* A guest that sees out_len sees the data it counts ... */
+	smp_wmb();
+	WRITE_ONCE(buf->out_len, out_len);
+	/* ... and a guest that sees the status sees out_len */
+	smp_wmb();
+	WRITE_ONCE(buf->status, status);
+}
+
+/*
  * Write the outcome: the response data, then the header, then the
  * interrupt, as QEMU does. The header is written out_len first, status
  * last, each made visible before the next, so that the default is a VMM a
@@ -289,6 +336,18 @@ static void tdx_emu_complete(struct tdx_emu_request *req, u64 status,
 
 	if (!irq_first)
 		tdx_emu_notify();
+
+	/*
+	 * The same answer again, as a VMM that replays a completion would
+	 * give it: a guest that took the first one and already reuses the
+	 * buffer sees it rewritten, and takes a second interrupt.
+	 */
+	if (READ_ONCE(f->double_complete)) {
+		msleep(TDX_EMU_REWRITE_MS);
+		tdx_emu_write_response(buf, status, quote, quote_len, out_len);
+		atomic64_inc(&tdx_emu_stats.double_completions);
+		tdx_emu_notify();
+	}
 
 	if (quote_len && READ_ONCE(f->rewrite_after_complete)) {
 		msleep(TDX_EMU_REWRITE_MS);
@@ -343,6 +402,69 @@ static void tdx_emu_keep_quote(u8 *quote, size_t *len, size_t max)
 		}
 	}
 	kvfree(prev);
+}
+
+static bool tdx_emu_overlap(phys_addr_t a, u64 a_size, phys_addr_t b,
+			    u64 b_size)
+{
+	return a < b + b_size && b < a + a_size;
+}
+
+/* Is any page of [@gpa, @gpa + @size) in a request the VMM owns? */
+static bool tdx_emu_owned(phys_addr_t gpa, u64 size)
+{
+	struct tdx_emu_request *req;
+
+	lockdep_assert_held(&tdx_emu_req_lock);
+
+	list_for_each_entry(req, &tdx_emu_reqs, node)
+		if (tdx_emu_overlap(gpa, size, req->gpa, req->size))
+			return true;
+	return false;
+}
+
+static void tdx_emu_forget_idle(unsigned int i)
+{
+	struct tdx_emu_idle_buf *idle = &tdx_emu_idle[i];
+
+	lockdep_assert_held(&tdx_emu_req_lock);
+
+	tdx_emu_unpin(idle->gpa, idle->size >> PAGE_SHIFT);
+	tdx_emu_nr_idle--;
+	memmove(idle, idle + 1, (tdx_emu_nr_idle - i) * sizeof(*idle));
+}
+
+/* Forget the remembered buffers that share a page with [@gpa, +@size) */
+static void tdx_emu_forget_idle_overlapping(phys_addr_t gpa, u64 size)
+{
+	unsigned int i = 0;
+
+	lockdep_assert_held(&tdx_emu_req_lock);
+
+	while (i < tdx_emu_nr_idle) {
+		if (tdx_emu_overlap(gpa, size, tdx_emu_idle[i].gpa,
+				    tdx_emu_idle[i].size))
+			tdx_emu_forget_idle(i);
+		else
+			i++;
+	}
+}
+
+/*
+ * Remember the buffer of @req, which has just left the list, as the newest
+ * completed one: its pins pass to the entry. The oldest entry gives way
+ * when all TDX_EMU_MAX_IN_FLIGHT are taken.
+ */
+static void tdx_emu_remember_idle(struct tdx_emu_request *req)
+{
+	lockdep_assert_held(&tdx_emu_req_lock);
+
+	tdx_emu_forget_idle_overlapping(req->gpa, req->size);
+	if (tdx_emu_nr_idle == ARRAY_SIZE(tdx_emu_idle))
+		tdx_emu_forget_idle(0);
+	tdx_emu_idle[tdx_emu_nr_idle].gpa = req->gpa;
+	tdx_emu_idle[tdx_emu_nr_idle].size = req->size;
+	tdx_emu_nr_idle++;
 }
 
 static void tdx_emu_quote_work(struct work_struct *work)
@@ -403,8 +525,11 @@ static void tdx_emu_quote_work(struct work_struct *work)
 	mutex_lock(&tdx_emu_req_lock);
 	list_del(&req->node);
 	tdx_emu_nr_reqs--;
+	/* Its pins stay, with the remembered buffer, for write_idle */
+	tdx_emu_remember_idle(req);
 	mutex_unlock(&tdx_emu_req_lock);
-	tdx_emu_request_free(req);
+	tdx_emu_qgs_put(req->qgs);
+	kfree(req);
 }
 
 static u64 tdx_emu_queue_request(struct tdx_emu_request *req)
@@ -413,14 +538,27 @@ static u64 tdx_emu_queue_request(struct tdx_emu_request *req)
 
 	lockdep_assert_held(&tdx_emu_req_lock);
 
-	if (tdx_emu_stopping ||
-	    tdx_emu_nr_reqs >= READ_ONCE(tdx_emu_faults.max_in_flight))
+	if (tdx_emu_stopping)
 		return TDVMCALL_STATUS_RETRY;
+	if (tdx_emu_nr_reqs >= READ_ONCE(tdx_emu_faults.max_in_flight)) {
+		atomic64_inc(&tdx_emu_stats.quote_retries);
+		return TDVMCALL_STATUS_RETRY;
+	}
 
 	atomic64_inc(&tdx_emu_stats.quote_requests);
 	WRITE_ONCE(req->buf->status, TDX_QUOTE_STATUS_IN_FLIGHT);
 	list_add_tail(&req->node, &tdx_emu_reqs);
 	tdx_emu_nr_reqs++;
+	tdx_emu_nr_reqs_peak = max(tdx_emu_nr_reqs_peak, tdx_emu_nr_reqs);
+	/* The request holds pins of its own: a remembered entry gives way */
+	tdx_emu_forget_idle_overlapping(req->gpa, req->size);
+
+	/*
+	 * Held from the start, not when its worker runs: complete_newest must
+	 * see the request the guest made last as soon as the TDVMCALL returns.
+	 */
+	if (req->held)
+		return TDVMCALL_STATUS_SUCCESS;
 
 	delay = msecs_to_jiffies(READ_ONCE(tdx_emu_faults.service_delay_ms));
 	queue_delayed_work(tdx_emu_wq, &req->work, delay);
@@ -445,6 +583,7 @@ u64 tdx_emu_vmcall_get_quote(phys_addr_t gpa, u64 size)
 {
 	struct tdx_emu_request *req;
 	struct tdx_quote_buf *buf;
+	bool hold;
 	u64 ret;
 
 	if (READ_ONCE(tdx_emu_faults.refuse_get_quote)) {
@@ -485,9 +624,11 @@ u64 tdx_emu_vmcall_get_quote(phys_addr_t gpa, u64 size)
 	 * Like QEMU, reach the quoting service as the request arrives, and
 	 * here, in the guest's context, where the socket's path means what
 	 * it means to the guest (see tdx_emu_qgs_open()). A request that
-	 * never_complete will hold connects when it is let go.
+	 * never_complete holds connects when it is let go.
 	 */
-	if (!READ_ONCE(tdx_emu_faults.never_complete))
+	hold = READ_ONCE(tdx_emu_faults.never_complete);
+	req->held = hold;
+	if (!hold)
 		req->qgs = tdx_emu_qgs_open();
 
 	mutex_lock(&tdx_emu_req_lock);
@@ -497,6 +638,19 @@ u64 tdx_emu_vmcall_get_quote(phys_addr_t gpa, u64 size)
 	if (ret != TDVMCALL_STATUS_SUCCESS)
 		tdx_emu_request_free(req);
 	return ret;
+}
+
+/* Send a held request to the quoting service now, never_complete or not */
+static void tdx_emu_release_held(struct tdx_emu_request *req)
+{
+	lockdep_assert_held(&tdx_emu_req_lock);
+
+	req->held = false;
+	req->release = true;
+	/* The caller is a guest task (debugfs): connect from here */
+	if (!req->qgs)
+		req->qgs = tdx_emu_qgs_open();
+	queue_delayed_work(tdx_emu_wq, &req->work, 0);
 }
 
 /**
@@ -509,17 +663,92 @@ void tdx_emu_complete_held(void)
 	struct tdx_emu_request *req;
 
 	mutex_lock(&tdx_emu_req_lock);
-	list_for_each_entry(req, &tdx_emu_reqs, node) {
-		if (!req->held)
-			continue;
-		req->held = false;
-		req->release = true;
-		/* The caller is a guest task (debugfs): connect from here */
-		if (!req->qgs)
-			req->qgs = tdx_emu_qgs_open();
-		queue_delayed_work(tdx_emu_wq, &req->work, 0);
+	list_for_each_entry(req, &tdx_emu_reqs, node)
+		if (req->held)
+			tdx_emu_release_held(req);
+	mutex_unlock(&tdx_emu_req_lock);
+}
+
+/**
+ * tdx_emu_complete_newest() - complete the newest request never_complete holds
+ *
+ * The held request accepted last goes to the quoting service and completes
+ * normally, now; the others stay held. This completes a guest's buffers in
+ * an order other than the one it submitted them in.
+ *
+ * Return: 0, or -ENOENT if no request is held.
+ */
+int tdx_emu_complete_newest(void)
+{
+	struct tdx_emu_request *req;
+	int rc = -ENOENT;
+
+	mutex_lock(&tdx_emu_req_lock);
+	list_for_each_entry_reverse(req, &tdx_emu_reqs, node) {
+		if (req->held) {
+			tdx_emu_release_held(req);
+			rc = 0;
+			break;
+		}
 	}
 	mutex_unlock(&tdx_emu_req_lock);
+	return rc;
+}
+
+/**
+ * tdx_emu_write_idle() - answer, unasked, in the buffers no request has
+ *
+ * Writes a response, as a completion would, into each remembered buffer of
+ * a completed request that shares no page with a request in flight: the
+ * last quote the service returned with its REPORTDATA spoiled (or 0xa5
+ * bytes filling the buffer if that does not fit or there is none), out_len
+ * and status SUCCESS. Then raises the interrupt once, if any was written.
+ * A guest that trusts a buffer's header outside a request of its own takes
+ * the bait. The remembered buffers are pinned, so this never writes memory
+ * the guest freed and reused.
+ */
+void tdx_emu_write_idle(void)
+{
+	struct tdx_emu_idle_buf *idle;
+	unsigned int i, written = 0;
+	size_t quote_len = 0;
+	u8 *quote = NULL;
+	u32 room;
+
+	mutex_lock(&tdx_emu_last_quote_lock);
+	if (tdx_emu_last_quote) {
+		quote = kvmalloc(tdx_emu_last_quote_len, GFP_KERNEL);
+		if (quote) {
+			quote_len = tdx_emu_last_quote_len;
+			memcpy(quote, tdx_emu_last_quote, quote_len);
+		}
+	}
+	mutex_unlock(&tdx_emu_last_quote_lock);
+	if (quote)
+		tdx_emu_spoil_reportdata(quote, quote_len);
+
+	mutex_lock(&tdx_emu_req_lock);
+	for (i = 0; i < tdx_emu_nr_idle; i++) {
+		idle = &tdx_emu_idle[i];
+		if (tdx_emu_owned(idle->gpa, idle->size))
+			continue;
+		room = idle->size - TDX_QUOTE_BUF_HDR_SIZE;
+		if (quote && quote_len <= room)
+			tdx_emu_write_response(phys_to_virt(idle->gpa),
+					       TDX_QUOTE_STATUS_SUCCESS, quote,
+					       quote_len, quote_len);
+		else
+			tdx_emu_write_response(phys_to_virt(idle->gpa),
+					       TDX_QUOTE_STATUS_SUCCESS, NULL,
+					       room, room);
+		written++;
+	}
+	mutex_unlock(&tdx_emu_req_lock);
+	kvfree(quote);
+
+	atomic64_add(written, &tdx_emu_stats.idle_writes);
+	if (written)
+		tdx_emu_notify();
 }
 
 /**
@@ -537,19 +766,65 @@ unsigned int tdx_emu_quotes_in_flight(void)
 	return nr;
 }
 
-/* The emulator's references on @folio: one per page of each request in it */
+/**
+ * tdx_emu_quotes_in_flight_peak() - most requests in flight at once
+ *
+ * Counted as tdx_emu_quotes_in_flight() counts them, since load or the last
+ * tdx_emu_quotes_in_flight_peak_reset(): a test's proof that requests
+ * reached the host concurrently.
+ *
+ * Return: the peak.
+ */
+unsigned int tdx_emu_quotes_in_flight_peak(void)
+{
+	unsigned int nr;
+
+	mutex_lock(&tdx_emu_req_lock);
+	nr = tdx_emu_nr_reqs_peak;
+	mutex_unlock(&tdx_emu_req_lock);
+	return nr;
+}
+
+/**
+ * tdx_emu_quotes_in_flight_peak_reset() - start a new peak
+ *
+ * The new peak is the number in flight now: those requests are in flight
+ * at once after the reset too.
+ */
+void tdx_emu_quotes_in_flight_peak_reset(void)
+{
+	mutex_lock(&tdx_emu_req_lock);
+	tdx_emu_nr_reqs_peak = tdx_emu_nr_reqs;
+	mutex_unlock(&tdx_emu_req_lock);
+}
+
+static unsigned long tdx_emu_pins_in(struct folio *folio, phys_addr_t gpa,
+				     u64 size)
+{
+	unsigned long pins = 0, i, pfn = PHYS_PFN(gpa);
+
+	for (i = 0; i < size >> PAGE_SHIFT; i++)
+		pins += page_folio(pfn_to_page(pfn + i)) == folio;
+	return pins;
+}
+
+/*
+ * The emulator's references on @folio: one per page in it of each request
+ * and of each remembered buffer
+ */
 static unsigned long tdx_emu_pins_on(struct folio *folio)
 {
 	struct tdx_emu_request *req;
-	unsigned long pins = 0, i, pfn;
+	unsigned long pins = 0;
+	unsigned int i;
 
 	lockdep_assert_held(&tdx_emu_req_lock);
 
-	list_for_each_entry(req, &tdx_emu_reqs, node) {
-		pfn = PHYS_PFN(req->gpa);
-		for (i = 0; i < req->size >> PAGE_SHIFT; i++)
-			pins += page_folio(pfn_to_page(pfn + i)) == folio;
-	}
+	list_for_each_entry(req, &tdx_emu_reqs, node)
+		pins += tdx_emu_pins_in(folio, req->gpa, req->size);
+	for (i = 0; i < tdx_emu_nr_idle; i++)
+		pins += tdx_emu_pins_in(folio, tdx_emu_idle[i].gpa,
+					tdx_emu_idle[i].size);
 	return pins;
 }
 
@@ -558,10 +833,10 @@ static unsigned long tdx_emu_pins_on(struct folio *folio)
  * @m: the debugfs requests file
  *
  * One line per request: its buffer, its state, and the references on the
- * buffer's first page other than the emulator's own pins, which are the
- * guest's: 0 means the guest freed a buffer the host still owned. Every
- * listed request holds its pins (they go after it leaves the list), so the
- * count cannot go negative.
+ * buffer's first page other than the emulator's own pins (of requests and
+ * of remembered buffers), which are the guest's: 0 means the guest freed a
+ * buffer the host still owned. Every listed request holds its pins (they go
+ * after it leaves the list), so the count cannot go negative.
  */
 void tdx_emu_requests_show(struct seq_file *m)
 {
@@ -599,8 +874,9 @@ int tdx_emu_quote_init(void)
  * tdx_emu_quote_exit() - finish or cancel every request
  *
  * Pending and held requests are cancelled without a write to their buffer;
- * running ones have their connection shut down and complete at once.
- * Nothing touches guest memory once this returns.
+ * running ones have their connection shut down and complete at once. The
+ * remembered buffers are let go. Nothing touches guest memory once this
+ * returns.
  */
 void tdx_emu_quote_exit(void)
 {
@@ -626,5 +902,10 @@ void tdx_emu_quote_exit(void)
 		list_del(&req->node);
 		tdx_emu_request_free(req);
 	}
+	/* No worker left to remember one, no debugfs file to write them */
+	mutex_lock(&tdx_emu_req_lock);
+	while (tdx_emu_nr_idle)
+		tdx_emu_forget_idle(tdx_emu_nr_idle - 1);
+	mutex_unlock(&tdx_emu_req_lock);
 	kvfree(tdx_emu_last_quote);
 }

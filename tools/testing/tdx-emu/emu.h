@@ -23,7 +23,10 @@ struct seq_file;
 #define TDX_EMU_QGS_TIMEOUT_MS		30000
 /* Delay of the status write with the irq_before_status fault */
 #define TDX_EMU_LATE_STATUS_MS		50
-/* Delay of the data overwrite with the rewrite_after_complete fault */
+/*
+ * Delay of the data overwrite with the rewrite_after_complete fault, and of
+ * the second completion with double_complete
+ */
 #define TDX_EMU_REWRITE_MS		10
 /* Default and bound of header_gap_us, the window of header_write_qemu */
 #define TDX_EMU_HEADER_GAP_US		200
@@ -45,7 +48,9 @@ struct seq_file;
  * @force_out_len: out_len written instead of the real one ...
  * @force_out_len_enable: ... when this is set
  * @rewrite_after_complete: overwrite the response data after completion
- * @never_complete: hold requests IN_FLIGHT until complete_held
+ * @double_complete: write each completion, and raise its interrupt, twice
+ * @never_complete: hold requests IN_FLIGHT until complete_held or
+ *	complete_newest lets them go
  * @sync_unavailable: answer SERVICE_UNAVAILABLE inside the TDVMCALL
  * @refuse_event_notify: fail SetupEventNotifyInterrupt
  * @tdvmcall_info: the VMM generation GetTdVmCallInfo answers for, an
@@ -79,6 +84,7 @@ struct tdx_emu_faults {
 	u32 force_out_len;
 	bool force_out_len_enable;
 	bool rewrite_after_complete;
+	bool double_complete;
 	bool never_complete;
 	bool sync_unavailable;
 	bool refuse_event_notify;
@@ -114,11 +120,18 @@ enum tdx_emu_ghci {
  * @irqs_raised: interrupts sent to the registered vector and CPU
  * @quote_requests: GetQuote TDVMCALLs that passed validation
  * @quote_refused: GetQuote TDVMCALLs refused by the refuse_get_quote fault
+ * @quote_retries: GetQuote TDVMCALLs answered RETRY because max_in_flight
+ *	requests were in flight
+ * @double_completions: second writes of a completion (double_complete)
+ * @idle_writes: buffers written by write_idle while no request had them
  */
 struct tdx_emu_stats {
 	atomic64_t irqs_raised;
 	atomic64_t quote_requests;
 	atomic64_t quote_refused;
+	atomic64_t quote_retries;
+	atomic64_t double_completions;
+	atomic64_t idle_writes;
 };
 
 extern struct tdx_emu_faults tdx_emu_faults;
@@ -142,7 +155,11 @@ u64 tdx_emu_vmcall_get_td_vm_call_info(u64 leaf, u64 out[4]);
 u64 tdx_emu_vmcall_setup_event_notify(u64 vector);
 bool tdx_emu_raise_irq(void);
 void tdx_emu_complete_held(void);
+int tdx_emu_complete_newest(void);
+void tdx_emu_write_idle(void);
 unsigned int tdx_emu_quotes_in_flight(void);
+unsigned int tdx_emu_quotes_in_flight_peak(void);
+void tdx_emu_quotes_in_flight_peak_reset(void);
 void tdx_emu_event_target(int *vector, int *cpu);
 void tdx_emu_requests_show(struct seq_file *m);
 

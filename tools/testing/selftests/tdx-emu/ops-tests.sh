@@ -500,6 +500,217 @@ wrs $DBG/complete_held 1 >/dev/null
 check "held requests complete into the pinned pages" wait_idle
 wrs $DBG/never_complete 0 >/dev/null
 
+# --- several requests in flight: the hostile completions ------------------
+# A fresh load, so that counters, the peak and the remembered buffers start
+# from nothing and every count below is exact.
+
+# picked N: "STATUS OUT_LEN" of the stand-in's Nth newest buffer, which
+# quote, quote_data and wait_done then show
+picked() { printf '%s' "$1" >$T/pick && cat $T/quote; }
+
+# wait_in_flight N: wait for the emulator to own N buffers
+wait_in_flight() {
+	local i v
+
+	for ((i = 0; i < 600; i++)); do
+		read -r v <"$DBG/quotes_in_flight"
+		[ "$v" = "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+reload_ops() {
+	rmmod tdx_emu_test && unload && load_ops &&
+		[ "$(notify_on_cpu)" = $ST_SUCCESS ]
+}
+check "reload the emulator and the stand-in, vector $VECTOR on CPU $CPU" \
+	reload_ops
+mode ok
+
+# max_in_flight 1 is a VMM that refuses a second request while the first
+# is in flight
+wrs $DBG/never_complete 1 >/dev/null
+wrs $DBG/max_in_flight 1 >/dev/null
+expect_eq "quote_retries: 0 after load" "$(<$DBG/quote_retries)" 0
+expect_eq "max_in_flight 1: the first request is accepted" \
+	"$(call get_quote 2000)" $ST_SUCCESS
+expect_eq "max_in_flight 1: the second, while it is in flight, RETRY" \
+	"$(call get_quote 2000)" $VM_RETRY
+expect_eq "max_in_flight 1: the buffer of the refused one is untouched" \
+	"$(<$T/quote)" "$ST_SUCCESS 0"
+expect_eq "quote_retries counts the RETRY" "$(<$DBG/quote_retries)" 1
+expect_eq "a RETRY is no accepted request" "$(<$DBG/quote_requests)" 1
+expect_eq "quotes_in_flight_peak: 1" "$(<$DBG/quotes_in_flight_peak)" 1
+wrs $DBG/complete_held 1 >/dev/null
+check "max_in_flight 1: the held request completes" wait_idle
+expect_eq "max_in_flight 1: then the next one is accepted" \
+	"$(call get_quote 2000)" $ST_SUCCESS
+wrs $DBG/complete_held 1 >/dev/null
+check "... and completes" wait_idle
+expect_eq "quote_retries: no RETRY below max_in_flight" \
+	"$(<$DBG/quote_retries)" 1
+wrs $DBG/max_in_flight 16 >/dev/null
+
+expect_eq "quotes_in_flight_peak: stays 1 when idle" \
+	"$(<$DBG/quotes_in_flight_peak)" 1
+expect_eq "quotes_in_flight_peak: writing 1 is EINVAL" \
+	"$(wrs $DBG/quotes_in_flight_peak 1)" "Invalid argument"
+expect_eq "quotes_in_flight_peak: writing 0 resets it" \
+	"$(wrs $DBG/quotes_in_flight_peak 0)" ok
+expect_eq "quotes_in_flight_peak: 0 when reset idle" \
+	"$(<$DBG/quotes_in_flight_peak)" 0
+
+# complete_newest: A, B, C held; C completes first, then B, then A
+expect_eq "complete_newest: ENOENT with nothing held" \
+	"$(wrs $DBG/complete_newest 1)" "No such file or directory"
+sts="$(call get_quote '2000 0 1 400 a0') $(call get_quote '2000 0 1 400 b0')"
+sts="$sts $(call get_quote '2000 0 1 400 c0')"
+expect_eq "never_complete: three requests accepted" "$sts" \
+	"$ST_SUCCESS $ST_SUCCESS $ST_SUCCESS"
+expect_eq "never_complete: held from the TDVMCALL on" \
+	"$(awk '{ print $3 }' $DBG/requests | tr '\n' ' ')" \
+	"state=held state=held state=held "
+expect_eq "quotes_in_flight_peak: 3" "$(<$DBG/quotes_in_flight_peak)" 3
+irqs=$(<$DBG/irqs_raised)
+before=$(plt $CPU)
+expect_eq "spurious_irq 5 with three requests in flight" \
+	"$(wrs $DBG/spurious_irq 5)" ok
+expect_eq "spurious_irq: five interrupts raised" "$(<$DBG/irqs_raised)" \
+	$((irqs + 5))
+got=$(($(plt $CPU) - before))
+check "spurious_irq: they arrive ($got of 5, coalesced)" \
+	test $got -ge 1 -a $got -le 5
+expect_eq "spurious_irq: all three still IN_FLIGHT" \
+	"$(picked 0), $(picked 1), $(picked 2)" \
+	"$IN_FLIGHT 0, $IN_FLIGHT 0, $IN_FLIGHT 0"
+expect_eq "spurious_irq: all three still held" \
+	"$(grep -c ' state=held ' $DBG/requests)" 3
+irqs=$(<$DBG/irqs_raised)
+expect_eq "complete_newest: any value lets one go" \
+	"$(wrs $DBG/complete_newest 7)" ok
+picked 0 >/dev/null
+check "complete_newest: the newest (C) completes" wait_done
+expect_eq "complete_newest: with its own quote" \
+	"$(<$T/quote) $(data_hex 0 400)" \
+	"$ST_SUCCESS 5000 $(quote_hex 400 0xc0)"
+check "complete_newest: C leaves the host" wait_in_flight 2
+expect_eq "complete_newest: one interrupt" "$(<$DBG/irqs_raised)" \
+	$((irqs + 1))
+expect_eq "complete_newest: A and B still IN_FLIGHT" \
+	"$(picked 1), $(picked 2)" "$IN_FLIGHT 0, $IN_FLIGHT 0"
+expect_eq "complete_newest: A and B still held" \
+	"$(grep -c ' state=held ' $DBG/requests)" 2
+expect_eq "complete_newest: again" "$(wrs $DBG/complete_newest 1)" ok
+picked 1 >/dev/null
+check "complete_newest: then B completes" wait_done
+expect_eq "complete_newest: B with its own quote" \
+	"$(<$T/quote) $(data_hex 0 400)" \
+	"$ST_SUCCESS 5000 $(quote_hex 400 0xb0)"
+check "complete_newest: B leaves the host" wait_in_flight 1
+expect_eq "complete_newest: A still IN_FLIGHT" "$(picked 2)" "$IN_FLIGHT 0"
+expect_eq "complete_newest: the last one" "$(wrs $DBG/complete_newest 1)" ok
+picked 2 >/dev/null
+check "complete_newest: A completes" wait_done
+expect_eq "complete_newest: A with its own quote" \
+	"$(<$T/quote) $(data_hex 0 400)" \
+	"$ST_SUCCESS 5000 $(quote_hex 400 0xa0)"
+check "complete_newest: nothing left in flight" wait_idle
+expect_eq "complete_newest: ENOENT once none is held" \
+	"$(wrs $DBG/complete_newest 1)" "No such file or directory"
+wrs $DBG/never_complete 0 >/dev/null
+expect_eq "quotes_in_flight_peak: still 3" "$(<$DBG/quotes_in_flight_peak)" 3
+
+# double_complete: two requests, each completed and signalled twice
+irqs=$(<$DBG/irqs_raised)
+wrs $DBG/double_complete 1 >/dev/null
+call get_quote '2000 0 1 400 50' >/dev/null
+call get_quote '2000 0 1 400 60' >/dev/null
+check "double_complete: both complete" wait_idle
+expect_eq "double_complete: two interrupts per request" \
+	"$(<$DBG/irqs_raised)" $((irqs + 4))
+expect_eq "double_completions: one per request" \
+	"$(<$DBG/double_completions)" 2
+expect_eq "double_complete: the same answer, twice" \
+	"$(picked 1) $(data_hex 0 400)" \
+	"$ST_SUCCESS 5000 $(quote_hex 400 0x50)"
+wrs $DBG/double_complete 0 >/dev/null
+irqs=$(<$DBG/irqs_raised)
+call get_quote 2000 >/dev/null
+check "double_complete off: completes" wait_idle
+expect_eq "double_complete off: one interrupt" "$(<$DBG/irqs_raised)" \
+	$((irqs + 1))
+expect_eq "double_complete off: not counted" \
+	"$(<$DBG/double_completions)" 2
+
+# write_idle: the host writes "completions" into the buffers of completed
+# requests, never into one in flight. Start again with nothing remembered.
+check "reload for write_idle" reload_ops
+irqs=$(<$DBG/irqs_raised)
+expect_eq "write_idle: nothing remembered, accepted" \
+	"$(wrs $DBG/write_idle 1)" ok
+expect_eq "write_idle: nothing remembered, nothing written" \
+	"$(<$DBG/idle_writes) $(<$DBG/irqs_raised)" "0 $irqs"
+mode v4
+call get_quote '2000 0 1 400 10' >/dev/null
+wait_done
+call get_quote '2000 0 1 400 20' >/dev/null
+wait_done
+wrs $DBG/never_complete 1 >/dev/null
+call get_quote '2000 0 1 400 30' >/dev/null
+check "write_idle: X and Y done, Z held" wait_held 1
+expect_eq "write_idle: X has its own quote" "$(picked 2) $(data_hex 568 64)" \
+	"$ST_SUCCESS 5000 $(rd_hex 0x10)"
+irqs=$(<$DBG/irqs_raised)
+expect_eq "write_idle: accepted" "$(wrs $DBG/write_idle 1)" ok
+expect_eq "write_idle: X and Y written, the held Z not" \
+	"$(<$DBG/idle_writes)" 2
+expect_eq "write_idle: one interrupt for them" "$(<$DBG/irqs_raised)" \
+	$((irqs + 1))
+expect_eq "write_idle: X gets the last quote (Y's), REPORTDATA spoiled" \
+	"$(picked 2) $(data_hex 568 64)" "$ST_SUCCESS 5000 $(spoiled_hex 0x20)"
+expect_eq "write_idle: Y too" "$(picked 1) $(data_hex 568 64)" \
+	"$ST_SUCCESS 5000 $(spoiled_hex 0x20)"
+expect_eq "write_idle: Z, in flight, untouched" "$(picked 0)" "$IN_FLIGHT 0"
+
+# The same buffer in two requests: Z again (Z2) while Z is held. Z2
+# completes first and is remembered while Z still has the buffer: the
+# buffer is in flight and write_idle must leave it alone.
+picked 0 >/dev/null
+expect_eq "resubmit Z while the host holds it: accepted" \
+	"$(wrs $T/resubmit 0x40) $(<$T/status)" "ok $ST_SUCCESS"
+expect_eq "the buffer is in two requests" "$(<$DBG/quotes_in_flight)" 2
+wrs $DBG/complete_newest 1 >/dev/null
+check "Z2 completes" wait_in_flight 1
+expect_eq "Z2 with its own quote" "$(<$T/quote) $(data_hex 568 64)" \
+	"$ST_SUCCESS 5000 $(rd_hex 0x40)"
+expect_eq "requests: guest_refs counts the remembered buffer's pins too" \
+	"$(<$DBG/requests)" \
+	"gpa=$(<$T/quote_gpa) size=8192 state=held guest_refs=1"
+writes=$(<$DBG/idle_writes)
+wrs $DBG/write_idle 1 >/dev/null
+expect_eq "write_idle: X and Y again, not the buffer Z holds" \
+	"$(<$DBG/idle_writes)" $((writes + 2))
+expect_eq "write_idle: Z's buffer keeps Z2's quote" \
+	"$(picked 0) $(data_hex 568 64)" "$ST_SUCCESS 5000 $(rd_hex 0x40)"
+wrs $DBG/complete_held 1 >/dev/null
+check "Z completes" wait_idle
+expect_eq "Z with its own quote" "$(<$T/quote) $(data_hex 568 64)" \
+	"$ST_SUCCESS 5000 $(rd_hex 0x30)"
+wrs $DBG/never_complete 0 >/dev/null
+wrs $DBG/write_idle 1 >/dev/null
+expect_eq "write_idle: once idle, Z's buffer is written" \
+	"$(<$DBG/idle_writes)" $((writes + 5))
+expect_eq "write_idle: with the last quote (Z's), spoiled" \
+	"$(picked 0) $(data_hex 568 64)" "$ST_SUCCESS 5000 $(spoiled_hex 0x30)"
+# The guest frees them all; the emulator still pins the remembered ones
+wrs $T/free_quotes 1 >/dev/null
+expect_eq "write_idle: into freed buffers, which the emulator still pins" \
+	"$(wrs $DBG/write_idle 1) $(<$DBG/idle_writes)" "ok $((writes + 8))"
+wrs $DBG/max_in_flight 16 >/dev/null
+mode ok
+check "nothing left in flight" wait_idle
+
 # --- unload with requests outstanding -------------------------------------
 
 wrs $DBG/never_complete 1 >/dev/null

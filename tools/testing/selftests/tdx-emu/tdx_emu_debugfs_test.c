@@ -283,6 +283,8 @@ static const char * const contract_files[] = {
 	"mrowner", "mrownerconfig", "rtmr0", "rtmr1", "rtmr2", "rtmr3",
 	"servtd_hash", "mrseam", "attributes", "xfam", "tdreport",
 	"rtmr_extend", "verify_report", "rtmr_log", "rtmr_log_lost",
+	"complete_newest", "double_complete", "double_completions",
+	"write_idle", "idle_writes", "quote_retries", "quotes_in_flight_peak",
 };
 
 TEST_F(emu, every_debugfs_file_of_the_contract_exists)
@@ -627,6 +629,10 @@ TEST_F(emu, observables_start_idle_and_are_read_only)
 	EXPECT_STREQ("0", dbg_text("quote_requests"));
 	EXPECT_STREQ("0", dbg_text("quote_refused"));
 	EXPECT_STREQ("0", dbg_text("quotes_in_flight"));
+	EXPECT_STREQ("0", dbg_text("quotes_in_flight_peak"));
+	EXPECT_STREQ("0", dbg_text("quote_retries"));
+	EXPECT_STREQ("0", dbg_text("double_completions"));
+	EXPECT_STREQ("0", dbg_text("idle_writes"));
 	EXPECT_STREQ("", dbg_text("requests")) TH_LOG("the VMM owns nothing");
 	/* Root may open it for writing; it has no write method */
 	EXPECT_GT(0, dbg_puts("requests", "1"));
@@ -634,6 +640,9 @@ TEST_F(emu, observables_start_idle_and_are_read_only)
 		TH_LOG("before registration");
 	EXPECT_STREQ("-1", dbg_text("event_cpu"));
 	EXPECT_EQ(-EACCES, dbg_puts("irqs_raised", "5"));
+	EXPECT_EQ(-EACCES, dbg_puts("quote_retries", "5"));
+	EXPECT_EQ(-EACCES, dbg_puts("double_completions", "5"));
+	EXPECT_EQ(-EACCES, dbg_puts("idle_writes", "5"));
 }
 
 TEST_F(emu, boolean_knobs_default_off_and_are_writable)
@@ -643,6 +652,7 @@ TEST_F(emu, boolean_knobs_default_off_and_are_writable)
 		"force_out_len_enable", "rewrite_after_complete",
 		"never_complete", "sync_unavailable", "refuse_event_notify",
 		"header_write_qemu", "stale_quote", "refuse_get_quote",
+		"double_complete",
 	};
 	size_t i;
 
@@ -760,6 +770,36 @@ TEST_F(emu, complete_held_takes_only_1)
 {
 	EXPECT_EQ(0, dbg_puts("complete_held", "1")) TH_LOG("nothing held");
 	EXPECT_EQ(-EINVAL, dbg_puts("complete_held", "2"));
+}
+
+TEST_F(emu, triggers_are_write_only_and_take_any_value)
+{
+	static const char * const triggers[] = {
+		"complete_newest", "write_idle",
+	};
+	char path[PATH_MAX];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < sizeof(triggers) / sizeof(*triggers); i++) {
+		snprintf(path, sizeof(path), DBG "/%s", triggers[i]);
+		ASSERT_EQ(0, stat(path, &st));
+		EXPECT_EQ(0200, st.st_mode & 07777) TH_LOG("%s", path);
+	}
+	EXPECT_EQ(-ENOENT, dbg_puts("complete_newest", "1"))
+		TH_LOG("nothing held");
+	EXPECT_EQ(-ENOENT, dbg_puts("complete_newest", "42"));
+	EXPECT_EQ(0, dbg_puts("write_idle", "1")) TH_LOG("nothing remembered");
+	EXPECT_EQ(0, dbg_puts("write_idle", "0"));
+	EXPECT_STREQ("0", dbg_text("idle_writes"));
+	EXPECT_STREQ("0", dbg_text("irqs_raised")) TH_LOG("nothing written");
+}
+
+TEST_F(emu, quotes_in_flight_peak_takes_only_0)
+{
+	EXPECT_EQ(-EINVAL, dbg_puts("quotes_in_flight_peak", "1"));
+	EXPECT_EQ(0, dbg_puts("quotes_in_flight_peak", "0"));
+	EXPECT_STREQ("0", dbg_text("quotes_in_flight_peak"));
 }
 
 /* ---- the MAC key and the state are per load ------------------------------ */

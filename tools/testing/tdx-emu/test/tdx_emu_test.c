@@ -16,9 +16,16 @@
  *			shared buffer with a fresh TDREPORT for REPORTDATA
  *			bytes SEED + 0 .. SEED + 63 (default SEED 0), then
  *			GetQuote
+ *   resubmit		write "SEED": a fresh TDREPORT for REPORTDATA SEED + 0
+ *			.. SEED + 63 into the picked buffer, then GetQuote on
+ *			it again, whether or not the host still owns it
  *   free_quotes	write 1: free every buffer, owned by the host or not
  *   status		read the last call's status, 0x%016llx
- *   quote		read "STATUS OUT_LEN" of the newest buffer
+ *   pick		write N: quote, quote_data and quote_gpa show the
+ *			Nth newest buffer (0, the newest, by default and
+ *			again after each get_quote or free_quotes); ENOENT
+ *			from them if there is no such buffer
+ *   quote		read "STATUS OUT_LEN" of the picked buffer
  *   quote_data		read min(OUT_LEN, room) data bytes of that buffer
  *   quote_gpa		read the guest physical address of that buffer
  *   watch_status	a read waits (up to 10 s) for the newest buffer to
@@ -81,6 +88,7 @@ static u64 test_status;
 static u64 test_info[4];
 static int test_watch_cpu = -1;
 static unsigned int test_watch_count;
+static unsigned int test_pick;
 
 static const struct tdx_platform_ops *ops;
 static struct dentry *test_dir;
@@ -172,6 +180,21 @@ static void test_free_quotes_locked(void)
 		kfree(q);
 	}
 	test_nr_quotes = 0;
+	test_pick = 0;
+}
+
+/* The buffer quote, quote_data and quote_gpa show, or NULL */
+static struct test_quote *test_picked_locked(void)
+{
+	unsigned int i = 0;
+	struct test_quote *q;
+
+	lockdep_assert_held(&test_lock);
+
+	list_for_each_entry(q, &test_quotes, node)
+		if (i++ == test_pick)
+			return q;
+	return NULL;
 }
 
 static ssize_t test_get_td_vm_call_info_write(struct file *file,
@@ -281,8 +304,41 @@ static ssize_t test_get_quote_write(struct file *file, const char __user *ubuf,
 	test_status = ops->vmcall_get_quote(virt_to_phys(q->buf), size);
 	list_add(&q->node, &test_quotes);
 	test_nr_quotes++;
+	test_pick = 0;
 	mutex_unlock(&test_lock);
 	return count;
+}
+
+/*
+ * The same buffer again, as a driver reuses its buffers: the emulator must
+ * tell a buffer that is in flight again from one it remembers as idle.
+ */
+static ssize_t test_resubmit_write(struct file *file,
+				   const char __user *ubuf, size_t count,
+				   loff_t *ppos)
+{
+	struct test_quote *q;
+	u8 seed;
+	int rc;
+
+	rc = kstrtou8_from_user(ubuf, count, 0, &seed);
+	if (rc)
+		return rc;
+
+	mutex_lock(&test_lock);
+	q = test_picked_locked();
+	if (!q) {
+		rc = -ENOENT;
+		goto unlock;
+	}
+	rc = test_fill_request(q->buf, TDX_QUOTE_BUF_VERSION, TDX_REPORT_SIZE,
+			       seed);
+	if (rc)
+		goto unlock;
+	test_status = ops->vmcall_get_quote(virt_to_phys(q->buf), q->size);
+unlock:
+	mutex_unlock(&test_lock);
+	return rc ? rc : count;
 }
 
 static ssize_t test_free_quotes_write(struct file *file,
@@ -291,6 +347,22 @@ static ssize_t test_free_quotes_write(struct file *file,
 {
 	mutex_lock(&test_lock);
 	test_free_quotes_locked();
+	mutex_unlock(&test_lock);
+	return count;
+}
+
+static ssize_t test_pick_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	unsigned int pick;
+	int rc;
+
+	rc = kstrtouint_from_user(ubuf, count, 0, &pick);
+	if (rc)
+		return rc;
+
+	mutex_lock(&test_lock);
+	test_pick = pick;
 	mutex_unlock(&test_lock);
 	return count;
 }
@@ -315,7 +387,7 @@ static ssize_t test_quote_read(struct file *file, char __user *ubuf,
 	int len;
 
 	mutex_lock(&test_lock);
-	q = list_first_entry_or_null(&test_quotes, struct test_quote, node);
+	q = test_picked_locked();
 	if (!q) {
 		mutex_unlock(&test_lock);
 		return -ENOENT;
@@ -334,7 +406,7 @@ static ssize_t test_quote_data_read(struct file *file, char __user *ubuf,
 	ssize_t rc;
 
 	mutex_lock(&test_lock);
-	q = list_first_entry_or_null(&test_quotes, struct test_quote, node);
+	q = test_picked_locked();
 	if (!q) {
 		rc = -ENOENT;
 		goto unlock;
@@ -356,7 +428,7 @@ static ssize_t test_quote_gpa_read(struct file *file, char __user *ubuf,
 	int len;
 
 	mutex_lock(&test_lock);
-	q = list_first_entry_or_null(&test_quotes, struct test_quote, node);
+	q = test_picked_locked();
 	if (q)
 		len = scnprintf(out, sizeof(out), "0x%llx\n",
 				(u64)virt_to_phys(q->buf));
@@ -540,6 +612,8 @@ TEST_WO_FOPS(setup_event_notify);
 TEST_WO_FOPS(get_td_vm_call_info);
 TEST_WO_FOPS(get_quote);
 TEST_WO_FOPS(free_quotes);
+TEST_WO_FOPS(pick);
+TEST_WO_FOPS(resubmit);
 TEST_RO_FOPS(status);
 TEST_RO_FOPS(quote);
 TEST_RO_FOPS(quote_data);
@@ -579,6 +653,9 @@ static int __init test_init(void)
 	debugfs_create_file("free_quotes", 0200, test_dir, NULL,
 			    &test_free_quotes_fops);
 	debugfs_create_file("status", 0400, test_dir, NULL, &test_status_fops);
+	debugfs_create_file("pick", 0200, test_dir, NULL, &test_pick_fops);
+	debugfs_create_file("resubmit", 0200, test_dir, NULL,
+			    &test_resubmit_fops);
 	debugfs_create_file("quote", 0400, test_dir, NULL, &test_quote_fops);
 	debugfs_create_file("quote_data", 0400, test_dir, NULL,
 			    &test_quote_data_fops);
