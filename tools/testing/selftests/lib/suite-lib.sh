@@ -158,16 +158,27 @@ qgs_stop() {
 	rm -f "$qgs_dir/pid" "$qgs_dir/qgs.socket"
 }
 
+# knob NAME VALUE: set a fault knob (or pull a trigger) of the emulator
+knob() {
+	echo "$2" >"$emu_dbg/$1"
+}
+
+# in_flight_is N [SEC]: wait up to SEC (10) s until the emulated VMM holds
+# N requests
+in_flight_is() {
+	local i
+
+	for ((i = 0; i < ${2:-10} * 20; i++)); do
+		[ "$(counter "$emu_dbg/quotes_in_flight")" = "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # wait_host_idle [SEC]: wait up to SEC (10) seconds for the emulator to own
 # no request buffer; it lets one go only after its last write into it
 wait_host_idle() {
-	local i v
-
-	for ((i = 0; i < ${1:-10} * 10; i++)); do
-		read -r v <"$emu_dbg/quotes_in_flight" && [ "$v" = 0 ] && return 0
-		sleep 0.1
-	done
-	return 1
+	in_flight_is 0 "${1:-10}"
 }
 
 # The kernel's unreclaimable slab, in kB

@@ -31,10 +31,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-knob() { # knob NAME VALUE
-	echo "$2" >"$emu_dbg/$1"
-}
-
 # request [ENTRY]: one quote request; sets err ms len rd
 request() {
 	read -r err ms len rd _ < <("$req" "${1:-m}")
@@ -176,11 +172,7 @@ old_vector=$(counter $drv_dbg/event_vector)
 knob never_complete 1
 "$req" m >/tmp/unload.out &
 reqpid=$!
-for _ in $(seq 100); do
-	[ "$(counter $emu_dbg/quotes_in_flight)" = 1 ] && break
-	sleep 0.05
-done
-[ "$(counter $emu_dbg/quotes_in_flight)" = 1 ]
+in_flight_is 1 5
 result $? "the host holds the request"
 t0=$(date +%s%N)
 rmmod tdx_guest

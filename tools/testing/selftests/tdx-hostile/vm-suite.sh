@@ -50,10 +50,6 @@ trap cleanup EXIT
 
 req=$(find_prog "$here" tdx_hostile_req)
 
-knob() { # knob NAME VALUE
-	echo "$2" >"$emu_dbg/$1"
-}
-
 reset_knobs() {
 	local k
 
@@ -321,10 +317,7 @@ knob never_complete 1
 timeout_rows 20000
 "$req" a >/tmp/a.out &
 apid=$!
-for _ in $(seq 100); do
-	[ "$(counter $emu_dbg/quotes_in_flight)" = 1 ] && break
-	sleep 0.05
-done
+in_flight_is 1 5
 "$req" b >/tmp/b.out &
 bpid=$!
 sleep 0.5

@@ -44,10 +44,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-knob() { # knob NAME VALUE
-	echo "$2" >"$emu_dbg/$1"
-}
-
 # start NAME...: one request in the background per entry NAME; its line
 # goes to /tmp/pool.NAME
 start() {
@@ -77,18 +73,6 @@ ended() {
 	else
 		echo "$err"
 	fi
-}
-
-# in_flight_is N [SEC]: wait up to SEC (10) s until the emulated VMM holds
-# N requests
-in_flight_is() {
-	local i
-
-	for ((i = 0; i < ${2:-10} * 20; i++)); do
-		[ "$(counter "$emu_dbg/quotes_in_flight")" = "$1" ] && return 0
-		sleep 0.05
-	done
-	return 1
 }
 
 # all_end WANT NAME...: wait for the requests (30 s at most) and check that
