@@ -52,6 +52,8 @@
  *	if the fault was set then, else from when its worker found it set
  * @running: its worker is asking the service or writing the response
  * @release: complete even if never_complete is set (complete_held)
+ * @answered: its final status is being written: the guest may see it, and
+ *	reuse the buffer, before the request leaves the list
  * @qgs: connection to the quoting service (or the ERR_PTR() of the
  *	attempt), NULL until made
  * @report: the TDREPORT copied out of the request
@@ -65,6 +67,7 @@ struct tdx_emu_request {
 	bool held;
 	bool running;
 	bool release;
+	bool answered;
 	struct tdx_emu_qgs_conn *qgs;
 	u8 report[TDX_REPORT_SIZE];
 };
@@ -317,6 +320,12 @@ static void tdx_emu_complete(struct tdx_emu_request *req, u64 status,
 		msleep(TDX_EMU_LATE_STATUS_MS);
 	}
 
+	/*
+	 * Out of the in-flight peak from here on: a guest that sees the
+	 * status may issue its next request while this one is still listed.
+	 */
+	WRITE_ONCE(req->answered, true);
+
 	/* A guest that sees out_len sees the data it counts ... */
 	smp_wmb();
 	if (READ_ONCE(f->header_write_qemu)) {
@@ -532,6 +541,24 @@ static void tdx_emu_quote_work(struct work_struct *work)
 	kfree(req);
 }
 
+/*
+ * The requests whose final status the guest cannot have seen yet. QEMU, and
+ * tdx_emu_nr_reqs with it, lets a request go only after the status write
+ * and the interrupt, so a guest that reuses its buffer at once is briefly
+ * counted twice there; the peak counts what a guest really had in flight.
+ */
+static unsigned int tdx_emu_nr_unanswered(void)
+{
+	struct tdx_emu_request *req;
+	unsigned int nr = 0;
+
+	lockdep_assert_held(&tdx_emu_req_lock);
+
+	list_for_each_entry(req, &tdx_emu_reqs, node)
+		nr += !READ_ONCE(req->answered);
+	return nr;
+}
+
 static u64 tdx_emu_queue_request(struct tdx_emu_request *req)
 {
 	unsigned long delay;
@@ -549,7 +576,8 @@ static u64 tdx_emu_queue_request(struct tdx_emu_request *req)
 	WRITE_ONCE(req->buf->status, TDX_QUOTE_STATUS_IN_FLIGHT);
 	list_add_tail(&req->node, &tdx_emu_reqs);
 	tdx_emu_nr_reqs++;
-	tdx_emu_nr_reqs_peak = max(tdx_emu_nr_reqs_peak, tdx_emu_nr_reqs);
+	tdx_emu_nr_reqs_peak = max(tdx_emu_nr_reqs_peak,
+				   tdx_emu_nr_unanswered());
 	/* The request holds pins of its own: a remembered entry gives way */
 	tdx_emu_forget_idle_overlapping(req->gpa, req->size);
 
@@ -769,9 +797,10 @@ unsigned int tdx_emu_quotes_in_flight(void)
 /**
  * tdx_emu_quotes_in_flight_peak() - most requests in flight at once
  *
- * Counted as tdx_emu_quotes_in_flight() counts them, since load or the last
- * tdx_emu_quotes_in_flight_peak_reset(): a test's proof that requests
- * reached the host concurrently.
+ * Counted since load or the last tdx_emu_quotes_in_flight_peak_reset(),
+ * among the requests tdx_emu_quotes_in_flight() counts, those whose final
+ * status was not yet written: a test's proof that requests reached the
+ * host concurrently, and that they did not when the peak is 1.
  *
  * Return: the peak.
  */
@@ -788,13 +817,13 @@ unsigned int tdx_emu_quotes_in_flight_peak(void)
 /**
  * tdx_emu_quotes_in_flight_peak_reset() - start a new peak
  *
- * The new peak is the number in flight now: those requests are in flight
- * at once after the reset too.
+ * The new peak is the number in flight and unanswered now: those requests
+ * are in flight at once after the reset too.
  */
 void tdx_emu_quotes_in_flight_peak_reset(void)
 {
 	mutex_lock(&tdx_emu_req_lock);
-	tdx_emu_nr_reqs_peak = tdx_emu_nr_reqs;
+	tdx_emu_nr_reqs_peak = tdx_emu_nr_unanswered();
 	mutex_unlock(&tdx_emu_req_lock);
 }
 
