@@ -178,8 +178,10 @@ t0=$(date +%s%N)
 rmmod tdx_guest
 rc=$?
 t_ms=$((($(date +%s%N) - t0) / 1000000))
-[ $rc = 0 ] && [ $t_ms -lt 1000 ]
-result $? "rmmod returns in under a second (${t_ms} ms)"
+# Typically 150 ms; a host that descheduled the TCG vCPUs once made it
+# 1.1 s. What is tested is that the 20 s wait for the host is not sat out.
+[ $rc = 0 ] && [ $t_ms -lt 5000 ]
+result $? "rmmod does not wait for the host: under 5 s of its 20 (${t_ms} ms)"
 wait $reqpid
 read -r err ms _ </tmp/unload.out
 [ "${err:-}" = ENXIO ]
