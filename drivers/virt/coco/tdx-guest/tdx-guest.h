@@ -113,9 +113,9 @@ struct tdx_guest_stats {
  *	went offline
  * @quote_dying: the module is going away: waiters give up (ENXIO)
  * @quote_pool_lock: protects the slots' @buf, @busy, @pending and
- *	@announced, @quote_abandoned and @quote_nr_abandoned; taken by the
- *	interrupt handler
- * @quote_pool_wq: where requests wait for a free slot
+ *	@announced, @quote_waiters, @quote_abandoned and @quote_nr_abandoned;
+ *	taken by the interrupt handler
+ * @quote_waiters: requests waiting for a free slot, oldest first
  * @quote_slots: the pool, @quote_nr_slots GetQuote buffers and their
  *	requests
  * @quote_nr_slots: the pool's size, the quote_buffers parameter at load
@@ -149,7 +149,7 @@ struct tdx_guest {
 
 	bool quote_dying;
 	spinlock_t quote_pool_lock;	/* the pool's state, see @quote_pool_lock */
-	wait_queue_head_t quote_pool_wq;
+	struct list_head quote_waiters;
 	struct tdx_quote_slot *quote_slots;
 	unsigned int quote_nr_slots;
 	/* Each slot can abandon one more after the limit was checked */
@@ -194,6 +194,7 @@ void tdx_quote_pool_exit(struct tdx_guest *tg);
 struct tdx_quote_slot *tdx_quote_slot_get(struct tdx_guest *tg,
 					  unsigned long deadline);
 void tdx_quote_slot_put(struct tdx_guest *tg, struct tdx_quote_slot *slot);
+void tdx_quote_pool_abort(struct tdx_guest *tg);
 int tdx_quote_slot_buf_get(struct tdx_guest *tg, struct tdx_quote_slot *slot);
 void tdx_quote_slot_submit(struct tdx_guest *tg, struct tdx_quote_slot *slot);
 void tdx_quote_slot_done(struct tdx_guest *tg, struct tdx_quote_slot *slot);

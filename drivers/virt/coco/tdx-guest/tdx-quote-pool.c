@@ -6,7 +6,9 @@
  * The buffers are allocated and converted once at load, because converting
  * pages back and forth for each request splits the direct map and may fail
  * late in the uptime. A request takes a free slot (waiting, killable, when
- * all are taken), fills its buffer and hands it to the host; the event
+ * all are taken, in the order the requests came: a slot given back goes
+ * straight to the oldest waiter, so that no request can be overtaken for
+ * ever by newer ones), fills its buffer and hands it to the host; the event
  * interrupt wakes exactly the requests whose buffers the host completed,
  * in whatever order it completes them.
  *
@@ -20,6 +22,7 @@
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/jiffies.h>
+#include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/sched/signal.h>
@@ -29,6 +32,18 @@
 #include <linux/wait.h>
 
 #include "tdx-guest.h"
+
+/**
+ * struct tdx_quote_waiter - a request waiting for a free slot
+ * @node: entry in &tdx_guest.quote_waiters
+ * @task: the requesting task, woken when @slot is set or the module goes
+ * @slot: the slot handed over by tdx_quote_slot_put(), NULL until then
+ */
+struct tdx_quote_waiter {
+	struct list_head node;
+	struct task_struct *task;
+	struct tdx_quote_slot *slot;
+};
 
 /**
  * tdx_quote_buf_done() - whether the host left IN_FLIGHT on a buffer
@@ -96,7 +111,7 @@ int tdx_quote_pool_init(struct tdx_guest *tg, unsigned int nr_slots)
 	unsigned int i;
 
 	spin_lock_init(&tg->quote_pool_lock);
-	init_waitqueue_head(&tg->quote_pool_wq);
+	INIT_LIST_HEAD(&tg->quote_waiters);
 	tg->quote_nr_abandoned = 0;
 
 	slots = kcalloc(nr_slots, sizeof(*slots), GFP_KERNEL);
@@ -152,7 +167,8 @@ static struct tdx_quote_slot *tdx_quote_slot_try(struct tdx_guest *tg)
 	struct tdx_quote_slot *slot = NULL, *s;
 	unsigned int i;
 
-	spin_lock_irq(&tg->quote_pool_lock);
+	lockdep_assert_held(&tg->quote_pool_lock);
+
 	for (i = 0; i < tg->quote_nr_slots; i++) {
 		s = &tg->quote_slots[i];
 		if (s->busy)
@@ -164,8 +180,39 @@ static struct tdx_quote_slot *tdx_quote_slot_try(struct tdx_guest *tg)
 	}
 	if (slot)
 		slot->busy = true;
-	spin_unlock_irq(&tg->quote_pool_lock);
 	return slot;
+}
+
+/* Why a waiter with @left jiffies to go stops waiting, or 0 */
+static int tdx_quote_slot_wait_error(struct tdx_guest *tg, long left)
+{
+	if (READ_ONCE(tg->quote_dying))
+		return -ENXIO;
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	if (left <= 0)
+		return -ETIMEDOUT;
+	return 0;
+}
+
+/* Give @slot to the oldest waiter, or make it free if nobody waits */
+static void tdx_quote_slot_hand_over(struct tdx_guest *tg,
+				     struct tdx_quote_slot *slot)
+{
+	struct tdx_quote_waiter *waiter;
+
+	lockdep_assert_held(&tg->quote_pool_lock);
+
+	waiter = list_first_entry_or_null(&tg->quote_waiters,
+					  struct tdx_quote_waiter, node);
+	if (!waiter) {
+		slot->busy = false;
+		return;
+	}
+	/* The waiter cannot return before it retakes the lock */
+	list_del_init(&waiter->node);
+	waiter->slot = slot;
+	wake_up_process(waiter->task);
 }
 
 /**
@@ -173,7 +220,9 @@ static struct tdx_quote_slot *tdx_quote_slot_try(struct tdx_guest *tg)
  * @tg: the driver
  * @deadline: in jiffies, when to give up waiting for a free slot
  *
- * Waits, killable, while every slot serves another request.
+ * Waits, killable, while every slot serves another request, behind the
+ * requests that were waiting already: slots go to waiters in the order
+ * they came.
  *
  * Return: the slot, to give back with tdx_quote_slot_put(), or
  * ERR_PTR(-EINTR) on a fatal signal, ERR_PTR(-ETIMEDOUT) at @deadline,
@@ -182,23 +231,39 @@ static struct tdx_quote_slot *tdx_quote_slot_try(struct tdx_guest *tg)
 struct tdx_quote_slot *tdx_quote_slot_get(struct tdx_guest *tg,
 					  unsigned long deadline)
 {
-	struct tdx_quote_slot *slot = NULL;
-	long left, ret;
+	struct tdx_quote_waiter waiter = { .task = current };
+	int ret = 0;
+	long left;
 
-	left = time_after(deadline, jiffies) ? deadline - jiffies : 0;
-	ret = wait_event_killable_timeout(tg->quote_pool_wq,
-					  (slot = tdx_quote_slot_try(tg)) ||
-					  READ_ONCE(tg->quote_dying),
-					  left);
-	if (ret < 0)
-		return ERR_PTR(-EINTR);
-	if (!slot)
-		return ERR_PTR(READ_ONCE(tg->quote_dying) ? -ENXIO : -ETIMEDOUT);
-	if (READ_ONCE(tg->quote_dying)) {
-		tdx_quote_slot_put(tg, slot);
-		return ERR_PTR(-ENXIO);
+	spin_lock_irq(&tg->quote_pool_lock);
+	/* Not past those already waiting: a free slot is already theirs */
+	if (list_empty(&tg->quote_waiters))
+		waiter.slot = tdx_quote_slot_try(tg);
+	if (!waiter.slot)
+		list_add_tail(&waiter.node, &tg->quote_waiters);
+
+	while (!waiter.slot) {
+		left = (long)(deadline - jiffies);
+		ret = tdx_quote_slot_wait_error(tg, left);
+		if (ret) {
+			list_del(&waiter.node);
+			break;
+		}
+		/* Before the unlock: a hand-over after it is not lost */
+		set_current_state(TASK_KILLABLE);
+		spin_unlock_irq(&tg->quote_pool_lock);
+		schedule_timeout(left);
+		spin_lock_irq(&tg->quote_pool_lock);
+		__set_current_state(TASK_RUNNING);
 	}
-	return slot;
+
+	if (waiter.slot && READ_ONCE(tg->quote_dying)) {
+		tdx_quote_slot_hand_over(tg, waiter.slot);
+		waiter.slot = NULL;
+		ret = -ENXIO;
+	}
+	spin_unlock_irq(&tg->quote_pool_lock);
+	return waiter.slot ?: ERR_PTR(ret);
 }
 
 /**
@@ -210,9 +275,24 @@ struct tdx_quote_slot *tdx_quote_slot_get(struct tdx_guest *tg,
 void tdx_quote_slot_put(struct tdx_guest *tg, struct tdx_quote_slot *slot)
 {
 	spin_lock_irq(&tg->quote_pool_lock);
-	slot->busy = false;
+	tdx_quote_slot_hand_over(tg, slot);
 	spin_unlock_irq(&tg->quote_pool_lock);
-	wake_up(&tg->quote_pool_wq);
+}
+
+/**
+ * tdx_quote_pool_abort() - wake every request waiting for a slot
+ * @tg: the driver, its @quote_dying already set
+ *
+ * Each returns ENXIO, and gives back a slot handed to it meanwhile.
+ */
+void tdx_quote_pool_abort(struct tdx_guest *tg)
+{
+	struct tdx_quote_waiter *waiter;
+
+	spin_lock_irq(&tg->quote_pool_lock);
+	list_for_each_entry(waiter, &tg->quote_waiters, node)
+		wake_up_process(waiter->task);
+	spin_unlock_irq(&tg->quote_pool_lock);
 }
 
 /*

@@ -415,7 +415,7 @@ void tdx_quote_abort(struct tdx_guest *tg)
 	unsigned int i;
 
 	WRITE_ONCE(tg->quote_dying, true);
-	wake_up_all(&tg->quote_pool_wq);
+	tdx_quote_pool_abort(tg);
 	for (i = 0; i < tg->quote_nr_slots; i++)
 		wake_up_all(&tg->quote_slots[i].wq);
 }

@@ -27,11 +27,12 @@ params=/sys/module/tdx_guest/parameters
 # Long enough that no request here times out unless the case wants it
 timeout_ms=20000
 # What "at once" allows for the scheduling of several readers: the debug
-# kernel (KASAN, lockdep, one CPU) under TCG needs more
+# kernel (KASAN, lockdep, one CPU) under TCG needs more; and for a reader
+# started to reach the driver before the next one starts
 if [ "${LANE:-stock}" = debug ]; then
-	slack_ms=3000
+	slack_ms=3000 queue_gap=0.9
 else
-	slack_ms=1000
+	slack_ms=1000 queue_gap=0.3
 fi
 
 cleanup() {
@@ -216,6 +217,33 @@ echo $timeout_ms >$params/quote_timeout_ms
 knob never_complete 0
 knob complete_held 1
 wait_host_idle
+
+# Buffers go to waiters in the order they came, none overtaken: behind a
+# request the host holds on the only buffer, four readers queue one after
+# another; once the host answers, each request takes 50 ms at the host,
+# so they end 50 ms apart, in the order they queued
+load_drv quote_buffers=1
+knob never_complete 1
+start f0
+in_flight_is 1
+for e in f1 f2 f3 f4; do
+	start $e
+	sleep $queue_gap
+done
+knob service_delay_ms 50
+knob never_complete 0
+knob complete_held 1
+all_end OK f0 f1 f2 f3 f4
+ok=$?
+# The line is written when the read returns: its file's mtime is the end
+order=$(for e in f1 f2 f3 f4; do
+	echo "$(stat -c %.9Y "/tmp/pool.$e") $e"
+done | sort -n | awk '{ printf "%s%s", sep, $2; sep = " " }')
+[ $ok = 0 ] && [ "$order" = "f1 f2 f3 f4" ]
+result $? "waiters for a buffer are served in the order they came (f1 f2 f3 f4: $order)"
+knob service_delay_ms 0
+wait_host_idle
+
 remove_entries
 load_drv
 result $? "the driver reloads with the default pool"
