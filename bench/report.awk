@@ -606,6 +606,23 @@ END {
 				TP("interrupt", sv, 16, "reports_per_s"), TP("pool16", sv, 16, "cpu_busy_pct"), \
 				TP("pool16", sv, 16, "peak"), cap("pool16", sv, 16)
 	}
+	# More entries than buffers: the waiters' order shows in the tail
+	for (a = TSN["interrupt"]; a >= 1; a--) {
+		sv = TSV["interrupt", a]
+		jmax = TJV["interrupt", sv, TJN["interrupt", sv]]
+		if (jmax + 0 <= TP("interrupt", sv, jmax, "pool") + 0 || T("interrupt", sv, 1, "cycle_p50_us") == "")
+			continue
+		printf "\nEntries beyond the pool wait for a buffer, served in the order they came: at %s ms service, " \
+			"%d entries on %s buffers have a cycle p50 of %s ms and a p99 of %s ms, against %s ms for one " \
+			"entry alone (%.1fx and %.1fx: a reader waits its turn, about %d rounds of the pool, and is not " \
+			"overtaken by newer ones).\n", sv, jmax, TP("interrupt", sv, jmax, "pool"), \
+			ms(T("interrupt", sv, jmax, "cycle_p50_us")), ms(T("interrupt", sv, jmax, "cycle_p99_us")), \
+			ms(T("interrupt", sv, 1, "cycle_p50_us")), \
+			T("interrupt", sv, jmax, "cycle_p50_us") / T("interrupt", sv, 1, "cycle_p50_us"), \
+			T("interrupt", sv, jmax, "cycle_p99_us") / T("interrupt", sv, 1, "cycle_p50_us"), \
+			int((jmax + TP("interrupt", sv, jmax, "pool") - 1) / TP("interrupt", sv, jmax, "pool"))
+		break
+	}
 	print ""
 	print "The quoting service shares the guest's vCPUs with everything else here: on hardware it runs on the " \
 		"host, and a guest's reports would cost only the guest's own part (configfs, the driver, a TDREPORT). " \
