@@ -254,6 +254,8 @@ void tdx_emu_faults_debugfs_init(struct dentry *root)
 	debugfs_create_file_unsafe("idle_writes", 0400, root,
 				   &tdx_emu_stats.idle_writes,
 				   &tdx_emu_atomic64_fops);
+	debugfs_create_atomic_t("header_gap_max_us", 0600, root,
+				&tdx_emu_stats.header_gap_max_us);
 	debugfs_create_file_unsafe("quotes_in_flight", 0400, root, NULL,
 				   &tdx_emu_in_flight_fops);
 	debugfs_create_file_unsafe("quotes_in_flight_peak", 0600, root, NULL,

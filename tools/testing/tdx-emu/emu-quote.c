@@ -298,6 +298,22 @@ static void tdx_emu_write_response(struct tdx_quote_buf *buf, u64 status,
  * header_gap_us later, the other order that copy allows, made observable.
  * The fault knobs bend exactly this sequence.
  */
+/*
+ * Record a header_write_qemu window. A test told only header_gap_us could
+ * not tell a guest that mishandles the window from a vCPU the host
+ * descheduled in the middle of it, which stretches it far beyond.
+ */
+static void tdx_emu_header_gap_seen(ktime_t start)
+{
+	s64 us = ktime_us_delta(ktime_get(), start);
+	int max = atomic_read(&tdx_emu_stats.header_gap_max_us);
+
+	us = min_t(s64, us, INT_MAX);
+	while (us > max &&
+	       !atomic_try_cmpxchg(&tdx_emu_stats.header_gap_max_us, &max, us))
+		;
+}
+
 static void tdx_emu_complete(struct tdx_emu_request *req, u64 status,
 			     const u8 *quote, u32 quote_len)
 {
@@ -332,10 +348,15 @@ static void tdx_emu_complete(struct tdx_emu_request *req, u64 status,
 		/*
 		 * ... but here a guest that sees the final status may see the
 		 * out_len it had written itself: no barrier, and time between.
+		 * Timed from before the first write to after the second, so
+		 * the record is never shorter than what the guest saw.
 		 */
+		ktime_t start = ktime_get();
+
 		WRITE_ONCE(buf->status, status);
 		fsleep(READ_ONCE(f->header_gap_us));
 		WRITE_ONCE(buf->out_len, out_len);
+		tdx_emu_header_gap_seen(start);
 	} else {
 		WRITE_ONCE(buf->out_len, out_len);
 		/* ... and a guest that sees the final status sees out_len */

@@ -124,6 +124,10 @@ enum tdx_emu_ghci {
  *	requests were in flight
  * @double_completions: second writes of a completion (double_complete)
  * @idle_writes: buffers written by write_idle while no request had them
+ * @header_gap_max_us: the longest time header_write_qemu left the final
+ *	status beside a stale out_len, in microseconds, since 0 was last
+ *	written to it: the window a guest could see, the emulator's own
+ *	scheduling included
  */
 struct tdx_emu_stats {
 	atomic64_t irqs_raised;
@@ -132,6 +136,7 @@ struct tdx_emu_stats {
 	atomic64_t quote_retries;
 	atomic64_t double_completions;
 	atomic64_t idle_writes;
+	atomic_t header_gap_max_us;
 };
 
 extern struct tdx_emu_faults tdx_emu_faults;

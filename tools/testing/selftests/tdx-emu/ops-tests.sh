@@ -365,6 +365,11 @@ expect_eq "header_write_qemu: SUCCESS seen while out_len is still 0" \
 check "header_write_qemu: the request completes" wait_idle
 expect_eq "header_write_qemu: then out_len arrives" "$(<$T/quote)" \
 	"$ST_SUCCESS 5000"
+gap=$(<$DBG/header_gap_max_us)
+check "header_gap_max_us: the window is recorded ($gap us, header_gap_us 10000)" \
+	test "$gap" -ge 10000
+wrs $DBG/header_gap_max_us 0 >/dev/null
+expect_eq "header_gap_max_us: 0 starts again" "$(<$DBG/header_gap_max_us)" 0
 wrs $DBG/header_write_qemu 0 >/dev/null
 wrs $DBG/header_gap_us 200 >/dev/null
 

@@ -285,6 +285,7 @@ static const char * const contract_files[] = {
 	"rtmr_extend", "verify_report", "rtmr_log", "rtmr_log_lost",
 	"complete_newest", "double_complete", "double_completions",
 	"write_idle", "idle_writes", "quote_retries", "quotes_in_flight_peak",
+	"header_gap_max_us",
 };
 
 TEST_F(emu, every_debugfs_file_of_the_contract_exists)
@@ -633,6 +634,7 @@ TEST_F(emu, observables_start_idle_and_are_read_only)
 	EXPECT_STREQ("0", dbg_text("quote_retries"));
 	EXPECT_STREQ("0", dbg_text("double_completions"));
 	EXPECT_STREQ("0", dbg_text("idle_writes"));
+	EXPECT_STREQ("0", dbg_text("header_gap_max_us"));
 	EXPECT_STREQ("", dbg_text("requests")) TH_LOG("the VMM owns nothing");
 	/* Root may open it for writing; it has no write method */
 	EXPECT_GT(0, dbg_puts("requests", "1"));

@@ -429,18 +429,33 @@ recover "polling: out_len 0"
 # QEMU writes status and out_len in one unordered copy: with checks 1 ms
 # apart and out_len landing 2 to 4 ms after the status (fsleep()'s range),
 # nearly every request sees SUCCESS with out_len 0 first, and must read
-# out_len again. The gap stays well inside the driver's 20 ms: a TCG vCPU
-# the host deschedules can stretch it, and 5 ms once took over 20.
+# out_len again, for up to 20 ms (TDX_QUOTE_SETTLE_MS). A TCG vCPU the host
+# deschedules between the two writes can stretch the window past that (CI
+# saw it with 2 and 5 ms): the emulator measures each window, and a request
+# whose window was 20 ms or more is left out, up to 5 of the 20. Any other
+# failure is the driver's.
+settle_us=20000
 echo 1 >$params/poll_max_ms
 knob header_gap_us 2000
 knob header_write_qemu 1
 bad=0
+stretched=0
 for i in $(seq 20); do
+	knob header_gap_max_us 0
 	request
-	quote_ok || { bad=$((bad + 1)); echo "# request $i: $(seen)"; }
+	quote_ok && continue
+	gap=$(counter $emu_dbg/header_gap_max_us)
+	if [ "$gap" -ge "$settle_us" ]; then
+		stretched=$((stretched + 1))
+		echo "# request $i: $(seen); its window was $gap us, not counted"
+	else
+		bad=$((bad + 1))
+		echo "# request $i: $(seen) in a window of $gap us"
+	fi
 done
-result $bad "polling, QEMU's header write: 20 of 20 quotes (seen $bad failures)"
-matrix+=("polling: QEMU's header write, x20|OK|$((20 - bad)) OK")
+[ $bad = 0 ] && [ $stretched -le 5 ]
+result $? "polling, QEMU's header write: $((20 - stretched - bad)) of $((20 - stretched)) quotes ($stretched windows of $settle_us us or more left out, at most 5)"
+matrix+=("polling: QEMU's header write, x20|OK|$((20 - bad - stretched)) OK, $stretched stretched")
 knob header_write_qemu 0
 echo 100 >$params/poll_max_ms
 
