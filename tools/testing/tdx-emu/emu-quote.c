@@ -290,15 +290,6 @@ static void tdx_emu_write_response(struct tdx_quote_buf *buf, u64 status,
 }
 
 /*
- * Write the outcome: the response data, then the header, then the
- * interrupt, as QEMU does. The header is written out_len first, status
- * last, each made visible before the next, so that the default is a VMM a
- * guest can trust (stricter than QEMU, whose one header copy has no order
- * within it). header_write_qemu writes status first and out_len up to
- * header_gap_us later, the other order that copy allows, made observable.
- * The fault knobs bend exactly this sequence.
- */
-/*
  * Record a header_write_qemu window. A test told only header_gap_us could
  * not tell a guest that mishandles the window from a vCPU the host
  * descheduled in the middle of it, which stretches it far beyond.
@@ -314,6 +305,15 @@ static void tdx_emu_header_gap_seen(ktime_t start)
 		;
 }
 
+/*
+ * Write the outcome: the response data, then the header, then the
+ * interrupt, as QEMU does. The header is written out_len first, status
+ * last, each made visible before the next, so that the default is a VMM a
+ * guest can trust (stricter than QEMU, whose one header copy has no order
+ * within it). header_write_qemu writes status first and out_len up to
+ * header_gap_us later, the other order that copy allows, made observable.
+ * The fault knobs bend exactly this sequence.
+ */
 static void tdx_emu_complete(struct tdx_emu_request *req, u64 status,
 			     const u8 *quote, u32 quote_len)
 {

@@ -119,6 +119,31 @@ reset_knobs() {
 	wait_host_idle
 }
 
+# poll_schedule MIN MAX: the driver's status checks, MIN ms doubling to MAX
+poll_schedule() {
+	echo "$1" >$params/poll_min_ms
+	echo "$2" >$params/poll_max_ms
+}
+
+# one_irq_ends ENTRY...: the host completes the held requests of ENTRY...
+# without an interrupt, then raises one. Sets t_ms to the time from that
+# interrupt until every reader ended; returns all_end OK's status.
+one_irq_ends() {
+	local ok t0
+
+	knob drop_irq 1
+	knob never_complete 0
+	knob complete_held 1
+	wait_host_idle
+	t0=$(date +%s%N)
+	knob drop_irq 0
+	knob spurious_irq 1
+	all_end OK "$@"
+	ok=$?
+	t_ms=$((($(date +%s%N) - t0) / 1000000))
+	return $ok
+}
+
 load_drv() { # load_drv [param=value...]
 	remove_entries
 	unload tdx_guest
@@ -282,29 +307,19 @@ knob never_complete 0
 # One interrupt, several completions: with status checks 5 s apart, the
 # host completes 4 requests without an interrupt, then raises one. Had a
 # status check found any of them, completions_by_check would count it.
-echo 5000 >$params/poll_min_ms
-echo 5000 >$params/poll_max_ms
+poll_schedule 5000 5000
 knob never_complete 1
 mapfile -t es < <(entries i 4)
 start "${es[@]}"
 in_flight_is 4
 sleep 0.3
 bycheck0=$(counter $drv_dbg/completions_by_check)
-knob drop_irq 1
-knob never_complete 0
-knob complete_held 1
-wait_host_idle
-t0=$(date +%s%N)
-knob drop_irq 0
-knob spurious_irq 1
-all_end OK "${es[@]}"
+one_irq_ends "${es[@]}"
 ok=$?
-t_ms=$((($(date +%s%N) - t0) / 1000000))
 bycheck=$(($(counter $drv_dbg/completions_by_check) - bycheck0))
 [ $ok = 0 ] && [ "$bycheck" = 0 ] && [ "$t_ms" -lt 5000 ]
 result $? "one interrupt wakes all 4 completed requests (${t_ms} ms, $bycheck by a status check, checks 5 s apart)"
-echo 1 >$params/poll_min_ms
-echo 100 >$params/poll_max_ms
+poll_schedule 1 100
 
 echo "# the hostile host"
 # Interrupts with nothing done wake nobody for good and leave no mark: the
@@ -312,8 +327,7 @@ echo "# the hostile host"
 # to back, they merge in the local APIC (one pending per vector): the
 # handler runs at least once, not 200 times, and each run is idle. Status
 # checks 10 s apart, so only an interrupt ends a wait early.
-echo 10000 >$params/poll_min_ms
-echo 10000 >$params/poll_max_ms
+poll_schedule 10000 10000
 knob never_complete 1
 mapfile -t es < <(entries n 4)
 start "${es[@]}"
@@ -333,20 +347,11 @@ done
 [ "$raised" -ge 200 ] && [ "$irqs" -ge 1 ] && [ "$idle" = "$irqs" ] &&
 	[ "$running" = 4 ]
 result $? "$raised interrupts with nothing done: $idle of $irqs handled as idle, all 4 still wait"
-knob drop_irq 1
-knob never_complete 0
-knob complete_held 1
-wait_host_idle
-t0=$(date +%s%N)
-knob drop_irq 0
-knob spurious_irq 1
-all_end OK "${es[@]}"
+one_irq_ends "${es[@]}"
 ok=$?
-t_ms=$((($(date +%s%N) - t0) / 1000000))
 [ $ok = 0 ] && [ "$t_ms" -lt 5000 ]
 result $? "  then one interrupt for their completions wakes all 4, each with its own quote (${t_ms} ms, checks 10 s apart)"
-echo 1 >$params/poll_min_ms
-echo 100 >$params/poll_max_ms
+poll_schedule 1 100
 
 # The host completes each buffer twice; a buffer reused meanwhile may get
 # the old answer, which must fail (EBADMSG), never pass as its quote
