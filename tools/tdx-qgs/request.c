@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -248,7 +249,7 @@ static u32 check_report(struct conn *c, const struct qgs_config *cfg,
  * @s: signer
  * @fd: connected socket; closed by the caller
  *
- * Logs one line for the request.
+ * Logs one line for the request, even when told to stop while replying.
  */
 void qgs_serve_conn(const struct qgs_config *cfg,
 		    const struct tdxq_signer *s, int fd)
@@ -259,6 +260,7 @@ void qgs_serve_conn(const struct qgs_config *cfg,
 	const u8 *report = NULL, *rd;
 	size_t quote_len = 0, rlen;
 	u8 prefix[QGS_PREFIX_SIZE];
+	sigset_t stop, saved;
 	u32 len, err;
 	long ms;
 	int ret;
@@ -311,6 +313,15 @@ reply:
 	if (err)
 		quote_len = 0;
 	rlen = build_resp(resp, err, quote_len);
+	/*
+	 * A reply once started is finished and logged before a SIGTERM or
+	 * SIGINT (stopping the service) takes effect: a client that got its
+	 * quote must find its log line. The write is bounded by c.deadline.
+	 */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop, &saved);
 	ret = write_full(&c, resp, rlen);
 	clock_gettime(CLOCK_MONOTONIC, &done);
 	ms = (done.tv_sec - start.tv_sec) * 1000 +
@@ -326,4 +337,5 @@ reply:
 			ret ? ", reply not delivered: " : "",
 			ret ? strerror(-ret) : "");
 	}
+	sigprocmask(SIG_SETMASK, &saved, NULL);
 }
