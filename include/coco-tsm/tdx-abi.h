@@ -7,6 +7,10 @@
  *
  * Sources: the TDX module ABI (tdx_api_defs.h, tdx_error_codes_defs.h) and
  * the TDX Guest-Host Communication Interface (GHCI).
+ *
+ * The kernel's <asm/tdx.h> (6.7 and later), which the driver includes for
+ * the kernel's TDX helpers, names a few of these too, with the same
+ * values: included first, its definitions stand (the #ifndef ones here).
  */
 #ifndef __COCO_TSM_TDX_ABI_H
 #define __COCO_TSM_TDX_ABI_H
@@ -22,20 +26,34 @@
 #define TDX_TDCALL_MR_REPORT		4
 
 /* TDX module completion status (RAX after TDCALL) */
+#ifndef TDX_SUCCESS
 #define TDX_SUCCESS			0x0000000000000000ULL
+#endif
+#ifndef TDX_OPERAND_INVALID
 #define TDX_OPERAND_INVALID		0xC000010000000000ULL
+#endif
 #define TDX_OPERAND_ADDR_RANGE_ERROR	0xC000010100000000ULL
+#ifndef TDX_OPERAND_BUSY
 #define TDX_OPERAND_BUSY		0x8000020000000000ULL
+#endif
 #define TDX_STATUS_CLASS(s)		((s) >> 32)
+#ifndef TDX_OPERAND_ID_RCX
 #define TDX_OPERAND_ID_RCX		1
+#endif
 #define TDX_OPERAND_ID_RDX		2
 #define TDX_OPERAND_ID_R8		8
 #define TDX_OPERAND_ID_RTMR		0xA8
 
 /* TDVMCALL: R10 = 0 selects a GHCI call, R11 the sub-function */
+#ifndef TDVMCALL_GET_TD_VM_CALL_INFO
 #define TDVMCALL_GET_TD_VM_CALL_INFO		0x10000
+#endif
+#ifndef TDVMCALL_GET_QUOTE
 #define TDVMCALL_GET_QUOTE			0x10002
+#endif
+#ifndef TDVMCALL_SETUP_EVENT_NOTIFY_INTERRUPT
 #define TDVMCALL_SETUP_EVENT_NOTIFY_INTERRUPT	0x10004
+#endif
 
 /*
  * GetTdVmCallInfo leaf 1 (GHCI 1.5): R11 is the bitmap of the optional
@@ -47,12 +65,22 @@
 #define TDVMCALL_SUBFUNC_SETUP_EVENT_NOTIFY	BIT_ULL(1)
 
 /* TDVMCALL completion status (R10) */
+#ifndef TDVMCALL_STATUS_SUCCESS
 #define TDVMCALL_STATUS_SUCCESS			0x0000000000000000ULL
+#endif
+#ifndef TDVMCALL_STATUS_RETRY
 #define TDVMCALL_STATUS_RETRY			0x0000000000000001ULL
+#endif
+#ifndef TDVMCALL_STATUS_INVALID_OPERAND
 #define TDVMCALL_STATUS_INVALID_OPERAND		0x8000000000000000ULL
+#endif
 #define TDVMCALL_STATUS_GPA_INUSE		0x8000000000000001ULL
+#ifndef TDVMCALL_STATUS_ALIGN_ERROR
 #define TDVMCALL_STATUS_ALIGN_ERROR		0x8000000000000002ULL
+#endif
+#ifndef TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED
 #define TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED	0x8000000000000003ULL
+#endif
 
 /* Vectors SetupEventNotifyInterrupt accepts */
 #define TDX_EVENT_NOTIFY_VECTOR_MIN	32

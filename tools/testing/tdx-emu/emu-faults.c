@@ -236,6 +236,9 @@ void tdx_emu_faults_debugfs_init(struct dentry *root)
 	debugfs_create_file_unsafe("write_idle", 0200, root, NULL,
 				   &tdx_emu_write_idle_fops);
 
+	debugfs_create_file_unsafe("tdcalls", 0400, root,
+				   &tdx_emu_stats.tdcalls,
+				   &tdx_emu_atomic64_fops);
 	debugfs_create_file_unsafe("irqs_raised", 0400, root,
 				   &tdx_emu_stats.irqs_raised,
 				   &tdx_emu_atomic64_fops);

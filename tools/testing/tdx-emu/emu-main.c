@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * TDX platform emulator: module entry points and the exported ops table.
+ * TDX platform emulator: module entry points.
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
-#include <coco-tsm/tdx-platform.h>
 
 #include "emu.h"
 
@@ -12,10 +11,10 @@
  * DOC: TDX platform emulator
  *
  * tdx_emu.ko stands in for the TDX module and the host VMM on machines
- * without TDX, so that the unmodified tdx-guest driver can run on any x86
- * VM. It implements the attestation primitives of struct tdx_platform_ops:
- * TDG.MR.REPORT and TDG.MR.RTMR.EXTEND against emulated measurement
- * registers, and the GetQuote, GetTdVmCallInfo and
+ * without TDX, so that an unmodified tdx-guest driver, ours or the
+ * kernel's, runs on any x86 VM. It emulates the TDCALL instruction
+ * (emu-tdcall.c): TDG.MR.REPORT and TDG.MR.RTMR.EXTEND against emulated
+ * measurement registers, and the GetQuote, GetTdVmCallInfo and
  * SetupEventNotifyInterrupt TDVMCALLs. GetQuote forwards the TDREPORT to a
  * quoting service speaking the QGS protocol on a unix socket and signals
  * completion with a real interrupt through the local APIC. Root steers it,
@@ -27,21 +26,6 @@ char *tdx_emu_qgs_socket = "/run/tdx-qgs/qgs.socket";
 module_param_named(qgs_socket, tdx_emu_qgs_socket, charp, 0644);
 MODULE_PARM_DESC(qgs_socket,
 		 "unix socket of the quoting service (QGS protocol)");
-
-/*
- * The emulator's TDX primitives. Only the emulated build of the tdx-guest
- * driver links against this table (guest/emu-primitives.c); the driver
- * itself never names it.
- */
-const struct tdx_platform_ops tdx_emu_platform_ops = {
-	.name				= "tdx_emu",
-	.mr_report			= tdx_emu_mr_report,
-	.mr_rtmr_extend			= tdx_emu_mr_rtmr_extend,
-	.vmcall_get_quote		= tdx_emu_vmcall_get_quote,
-	.vmcall_get_td_vm_call_info	= tdx_emu_vmcall_get_td_vm_call_info,
-	.vmcall_setup_event_notify	= tdx_emu_vmcall_setup_event_notify,
-};
-EXPORT_SYMBOL_GPL(tdx_emu_platform_ops);
 
 static struct dentry *tdx_emu_debugfs;
 
@@ -57,15 +41,22 @@ static int __init tdx_emu_init(void)
 	if (rc)
 		goto exit_report;
 
-	/* Last: a file must not be usable before what it drives exists */
 	tdx_emu_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	tdx_emu_report_debugfs_init(tdx_emu_debugfs);
 	tdx_emu_faults_debugfs_init(tdx_emu_debugfs);
+
+	/* Last: from here on a TDCALL reaches all of the above */
+	rc = tdx_emu_tdcall_init();
+	if (rc)
+		goto remove_debugfs;
 
 	pr_info("TDX platform emulator ready, quoting service at %s\n",
 		tdx_emu_qgs_socket);
 	return 0;
 
+remove_debugfs:
+	debugfs_remove_recursive(tdx_emu_debugfs);
+	tdx_emu_quote_exit();
 exit_report:
 	tdx_emu_report_exit();
 	return rc;
@@ -73,6 +64,7 @@ exit_report:
 
 static void __exit tdx_emu_exit(void)
 {
+	tdx_emu_tdcall_exit();
 	/*
 	 * Remove the files first: debugfs waits for running handlers, and
 	 * none of them can start a request or an interrupt afterwards.

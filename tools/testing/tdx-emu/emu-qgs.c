@@ -9,6 +9,7 @@
  * carrying the quote, checked as strictly as QEMU checks it.
  */
 #include <linux/jiffies.h>
+#include <linux/fs_struct.h>
 #include <linux/list.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -107,6 +108,25 @@ static void tdx_emu_qgs_close(struct tdx_emu_qgs_conn *conn)
 }
 
 /* Any failure to reach the service means there is none: -ECONNREFUSED */
+/*
+ * The socket's path is the guest's: looked up in the filesystem of PID 1,
+ * which kernel threads share before 7.x and borrow with
+ * scoped_with_init_fs() from then on (they live in an empty root).
+ */
+static int tdx_emu_qgs_connect_path(struct socket *sock,
+				    struct sockaddr_un *addr, int len)
+{
+	int rc = -ECONNREFUSED;
+
+#ifdef COCO_HAVE_SCOPED_WITH_INIT_FS
+	scoped_with_init_fs()
+		rc = coco_kernel_connect(sock, addr, len, 0);
+#else
+	rc = coco_kernel_connect(sock, addr, len, 0);
+#endif
+	return rc;
+}
+
 static int tdx_emu_qgs_connect(struct tdx_emu_qgs_conn *conn)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -137,8 +157,9 @@ static int tdx_emu_qgs_connect(struct tdx_emu_qgs_conn *conn)
 	list_add(&conn->node, &tdx_emu_qgs_conns);
 	mutex_unlock(&tdx_emu_qgs_lock);
 
-	rc = coco_kernel_connect(conn->sock, &addr,
-				 offsetof(struct sockaddr_un, sun_path) + len + 1, 0);
+	rc = tdx_emu_qgs_connect_path(conn->sock, &addr,
+				      offsetof(struct sockaddr_un, sun_path) +
+				      len + 1);
 	if (rc) {
 		pr_debug("no quoting service at %s: %d\n", addr.sun_path, rc);
 		tdx_emu_qgs_close(conn);
@@ -247,11 +268,8 @@ int tdx_emu_qgs_get_quote(struct tdx_emu_qgs_conn *conn, const u8 *report,
 /**
  * tdx_emu_qgs_open() - connect to the quoting service
  *
- * Connects to the socket named by the qgs_socket parameter. The path is
- * looked up in the filesystem root of the calling task: call it from the
- * guest's own context (its GetQuote), not from a kernel thread, whose root
- * need not be the guest's (from 7.x kernel threads no longer share the
- * root that PID 1 switched to). Sleeps.
+ * Connects to the socket named by the qgs_socket parameter, a path in the
+ * root of PID 1, from whatever task calls it. Sleeps.
  *
  * Return: the connection, or ERR_PTR(-ECONNREFUSED) when no quoting
  * service could be reached, or another ERR_PTR().

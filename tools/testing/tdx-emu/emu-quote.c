@@ -55,7 +55,7 @@
  * @answered: its final status is being written: the guest may see it, and
  *	reuse the buffer, before the request leaves the list
  * @qgs: connection to the quoting service (or the ERR_PTR() of the
- *	attempt), NULL until made
+ *	attempt), made by the worker
  * @report: the TDREPORT copied out of the request
  */
 struct tdx_emu_request {
@@ -87,9 +87,10 @@ struct tdx_emu_idle_buf {
  * length and peak, each request's @held, @running and @release,
  * tdx_emu_stopping, and the remembered buffers. Nothing writes a
  * remembered buffer without it, and a request enters the list under it, so
- * write_idle never writes a buffer that is in flight.
+ * write_idle never writes a buffer that is in flight. A spinlock: GetQuote
+ * takes it inside the TDCALL, where nothing may sleep.
  */
-static DEFINE_MUTEX(tdx_emu_req_lock);
+static DEFINE_SPINLOCK(tdx_emu_req_lock);
 static LIST_HEAD(tdx_emu_reqs);
 static unsigned int tdx_emu_nr_reqs;
 static unsigned int tdx_emu_nr_reqs_peak;
@@ -185,8 +186,9 @@ static void tdx_emu_notify(void)
  * Leaf 0 answers SUCCESS with all four zero; leaf 1 answers SUCCESS with
  * the optional sub-functions the VMM supports in R11 (QEMU's set: only
  * SetupEventNotifyInterrupt), as GHCI 1.5 defines. The tdvmcall_info knob
- * makes it a VMM without the notification, or a GHCI 1.0 VMM that knows
- * leaf 0 only. @out is all zero unless the call succeeds.
+ * makes it a VMM without the notification, a GHCI 1.0 VMM that knows
+ * leaf 0 only, or one that is no GHCI VMM at all (leaf 0 not all zero).
+ * @out is all zero unless the call succeeds.
  *
  * Return: the TDVMCALL status.
  */
@@ -197,11 +199,14 @@ u64 tdx_emu_vmcall_get_td_vm_call_info(u64 leaf, u64 out[4])
 	memset(out, 0, 4 * sizeof(*out));
 	switch (leaf) {
 	case TDVMCALL_INFO_LEAF_BASIC:
+		/* Not all zero: not a GHCI VMM */
+		if (ghci >= TDX_EMU_GHCI_LEAF0_R11)
+			out[ghci - TDX_EMU_GHCI_LEAF0_R11] = 1;
 		return TDVMCALL_STATUS_SUCCESS;
 	case TDVMCALL_INFO_LEAF_SUBFUNCS:
 		if (ghci == TDX_EMU_GHCI_1_0)
 			return TDVMCALL_STATUS_INVALID_OPERAND;
-		if (ghci == TDX_EMU_GHCI_1_5)
+		if (ghci != TDX_EMU_GHCI_1_5_NO_NOTIFY)
 			out[0] = TDVMCALL_SUBFUNC_SETUP_EVENT_NOTIFY;
 		return TDVMCALL_STATUS_SUCCESS;
 	default:
@@ -214,7 +219,7 @@ u64 tdx_emu_vmcall_get_td_vm_call_info(u64 leaf, u64 out[4])
  * @vector: the vector to signal GetQuote completion with, 32..255
  *
  * Records @vector and the CPU executing the call, like the vCPU that makes
- * the TDVMCALL; the caller keeps itself on that CPU (see tdx-platform.h).
+ * the TDVMCALL; the caller keeps itself on that CPU, as GHCI requires.
  *
  * Return: the TDVMCALL status.
  */
@@ -508,26 +513,24 @@ static void tdx_emu_quote_work(struct work_struct *work)
 	u8 *quote;
 	int rc;
 
-	mutex_lock(&tdx_emu_req_lock);
+	spin_lock(&tdx_emu_req_lock);
 	if (tdx_emu_stopping) {
 		/* Module exit: cancel without touching the buffer */
 		list_del(&req->node);
 		tdx_emu_nr_reqs--;
-		mutex_unlock(&tdx_emu_req_lock);
+		spin_unlock(&tdx_emu_req_lock);
 		tdx_emu_request_free(req);
 		return;
 	}
 	if (READ_ONCE(tdx_emu_faults.never_complete) && !req->release) {
 		req->held = true;
-		mutex_unlock(&tdx_emu_req_lock);
+		spin_unlock(&tdx_emu_req_lock);
 		return;
 	}
 	req->running = true;
-	mutex_unlock(&tdx_emu_req_lock);
+	spin_unlock(&tdx_emu_req_lock);
 
-	/* Connected in the guest's context; here only if that was skipped */
-	if (!req->qgs)
-		req->qgs = tdx_emu_qgs_open();
+	req->qgs = tdx_emu_qgs_open();
 	quote = kvmalloc(quote_max, GFP_KERNEL);
 	if (IS_ERR(req->qgs))
 		rc = PTR_ERR(req->qgs);
@@ -552,12 +555,12 @@ static void tdx_emu_quote_work(struct work_struct *work)
 	tdx_emu_complete(req, status, quote, rc ? 0 : quote_len);
 	kvfree(quote);
 
-	mutex_lock(&tdx_emu_req_lock);
+	spin_lock(&tdx_emu_req_lock);
 	list_del(&req->node);
 	tdx_emu_nr_reqs--;
 	/* Its pins stay, with the remembered buffer, for write_idle */
 	tdx_emu_remember_idle(req);
-	mutex_unlock(&tdx_emu_req_lock);
+	spin_unlock(&tdx_emu_req_lock);
 	tdx_emu_qgs_put(req->qgs);
 	kfree(req);
 }
@@ -624,7 +627,8 @@ static u64 tdx_emu_queue_request(struct tdx_emu_request *req)
  * quoting service configured: status SERVICE_UNAVAILABLE, written before
  * the call returns, and no interrupt. With refuse_get_quote it refuses the
  * call outright, leaving the buffer alone. Above max_in_flight requests
- * owned it answers RETRY. May sleep.
+ * owned, or without memory for the request, it answers RETRY. Called
+ * inside the TDCALL: does not sleep.
  *
  * Return: the TDVMCALL status; %TDVMCALL_STATUS_SUCCESS means accepted.
  */
@@ -632,7 +636,6 @@ u64 tdx_emu_vmcall_get_quote(phys_addr_t gpa, u64 size)
 {
 	struct tdx_emu_request *req;
 	struct tdx_quote_buf *buf;
-	bool hold;
 	u64 ret;
 
 	if (READ_ONCE(tdx_emu_faults.refuse_get_quote)) {
@@ -656,7 +659,7 @@ u64 tdx_emu_vmcall_get_quote(phys_addr_t gpa, u64 size)
 		return TDVMCALL_STATUS_SUCCESS;
 	}
 
-	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	req = kzalloc(sizeof(*req), GFP_ATOMIC | __GFP_NOWARN);
 	if (!req)
 		return TDVMCALL_STATUS_RETRY;
 	req->gpa = gpa;
@@ -669,20 +672,11 @@ u64 tdx_emu_vmcall_get_quote(phys_addr_t gpa, u64 size)
 		return TDVMCALL_STATUS_INVALID_OPERAND;
 	}
 	memcpy(req->report, buf->data, TDX_REPORT_SIZE);
-	/*
-	 * Like QEMU, reach the quoting service as the request arrives, and
-	 * here, in the guest's context, where the socket's path means what
-	 * it means to the guest (see tdx_emu_qgs_open()). A request that
-	 * never_complete holds connects when it is let go.
-	 */
-	hold = READ_ONCE(tdx_emu_faults.never_complete);
-	req->held = hold;
-	if (!hold)
-		req->qgs = tdx_emu_qgs_open();
+	req->held = READ_ONCE(tdx_emu_faults.never_complete);
 
-	mutex_lock(&tdx_emu_req_lock);
+	spin_lock(&tdx_emu_req_lock);
 	ret = tdx_emu_queue_request(req);
-	mutex_unlock(&tdx_emu_req_lock);
+	spin_unlock(&tdx_emu_req_lock);
 
 	if (ret != TDVMCALL_STATUS_SUCCESS)
 		tdx_emu_request_free(req);
@@ -696,9 +690,6 @@ static void tdx_emu_release_held(struct tdx_emu_request *req)
 
 	req->held = false;
 	req->release = true;
-	/* The caller is a guest task (debugfs): connect from here */
-	if (!req->qgs)
-		req->qgs = tdx_emu_qgs_open();
 	queue_delayed_work(tdx_emu_wq, &req->work, 0);
 }
 
@@ -711,11 +702,11 @@ void tdx_emu_complete_held(void)
 {
 	struct tdx_emu_request *req;
 
-	mutex_lock(&tdx_emu_req_lock);
+	spin_lock(&tdx_emu_req_lock);
 	list_for_each_entry(req, &tdx_emu_reqs, node)
 		if (req->held)
 			tdx_emu_release_held(req);
-	mutex_unlock(&tdx_emu_req_lock);
+	spin_unlock(&tdx_emu_req_lock);
 }
 
 /**
@@ -732,7 +723,7 @@ int tdx_emu_complete_newest(void)
 	struct tdx_emu_request *req;
 	int rc = -ENOENT;
 
-	mutex_lock(&tdx_emu_req_lock);
+	spin_lock(&tdx_emu_req_lock);
 	list_for_each_entry_reverse(req, &tdx_emu_reqs, node) {
 		if (req->held) {
 			tdx_emu_release_held(req);
@@ -740,7 +731,7 @@ int tdx_emu_complete_newest(void)
 			break;
 		}
 	}
-	mutex_unlock(&tdx_emu_req_lock);
+	spin_unlock(&tdx_emu_req_lock);
 	return rc;
 }
 
@@ -776,7 +767,7 @@ void tdx_emu_write_idle(void)
 	if (quote)
 		tdx_emu_spoil_reportdata(quote, quote_len);
 
-	mutex_lock(&tdx_emu_req_lock);
+	spin_lock(&tdx_emu_req_lock);
 	for (i = 0; i < tdx_emu_nr_idle; i++) {
 		idle = &tdx_emu_idle[i];
 		if (tdx_emu_owned(idle->gpa, idle->size))
@@ -792,7 +783,7 @@ void tdx_emu_write_idle(void)
 					       room, room);
 		written++;
 	}
-	mutex_unlock(&tdx_emu_req_lock);
+	spin_unlock(&tdx_emu_req_lock);
 	kvfree(quote);
 
 	atomic64_add(written, &tdx_emu_stats.idle_writes);
@@ -809,9 +800,9 @@ unsigned int tdx_emu_quotes_in_flight(void)
 {
 	unsigned int nr;
 
-	mutex_lock(&tdx_emu_req_lock);
+	spin_lock(&tdx_emu_req_lock);
 	nr = tdx_emu_nr_reqs;
-	mutex_unlock(&tdx_emu_req_lock);
+	spin_unlock(&tdx_emu_req_lock);
 	return nr;
 }
 
@@ -829,9 +820,9 @@ unsigned int tdx_emu_quotes_in_flight_peak(void)
 {
 	unsigned int nr;
 
-	mutex_lock(&tdx_emu_req_lock);
+	spin_lock(&tdx_emu_req_lock);
 	nr = tdx_emu_nr_reqs_peak;
-	mutex_unlock(&tdx_emu_req_lock);
+	spin_unlock(&tdx_emu_req_lock);
 	return nr;
 }
 
@@ -843,9 +834,9 @@ unsigned int tdx_emu_quotes_in_flight_peak(void)
  */
 void tdx_emu_quotes_in_flight_peak_reset(void)
 {
-	mutex_lock(&tdx_emu_req_lock);
+	spin_lock(&tdx_emu_req_lock);
 	tdx_emu_nr_reqs_peak = tdx_emu_nr_unanswered();
-	mutex_unlock(&tdx_emu_req_lock);
+	spin_unlock(&tdx_emu_req_lock);
 }
 
 static unsigned long tdx_emu_pins_in(struct folio *folio, phys_addr_t gpa,
@@ -894,7 +885,7 @@ void tdx_emu_requests_show(struct seq_file *m)
 	struct folio *folio;
 	const char *state;
 
-	mutex_lock(&tdx_emu_req_lock);
+	spin_lock(&tdx_emu_req_lock);
 	list_for_each_entry(req, &tdx_emu_reqs, node) {
 		folio = page_folio(pfn_to_page(PHYS_PFN(req->gpa)));
 		state = req->held ? "held" : req->running ? "running" :
@@ -904,7 +895,7 @@ void tdx_emu_requests_show(struct seq_file *m)
 			   folio_ref_count(folio) -
 			   (long)tdx_emu_pins_on(folio));
 	}
-	mutex_unlock(&tdx_emu_req_lock);
+	spin_unlock(&tdx_emu_req_lock);
 }
 
 /**
@@ -933,7 +924,7 @@ void tdx_emu_quote_exit(void)
 	struct tdx_emu_request *req, *tmp;
 	LIST_HEAD(cancelled);
 
-	mutex_lock(&tdx_emu_req_lock);
+	spin_lock(&tdx_emu_req_lock);
 	tdx_emu_stopping = true;
 	list_for_each_entry_safe(req, tmp, &tdx_emu_reqs, node) {
 		/* Not running and never will: ours to free */
@@ -942,7 +933,7 @@ void tdx_emu_quote_exit(void)
 			tdx_emu_nr_reqs--;
 		}
 	}
-	mutex_unlock(&tdx_emu_req_lock);
+	spin_unlock(&tdx_emu_req_lock);
 
 	tdx_emu_qgs_abort();
 	/* Waits for the running workers, which see tdx_emu_stopping */
@@ -953,9 +944,9 @@ void tdx_emu_quote_exit(void)
 		tdx_emu_request_free(req);
 	}
 	/* No worker left to remember one, no debugfs file to write them */
-	mutex_lock(&tdx_emu_req_lock);
+	spin_lock(&tdx_emu_req_lock);
 	while (tdx_emu_nr_idle)
 		tdx_emu_forget_idle(tdx_emu_nr_idle - 1);
-	mutex_unlock(&tdx_emu_req_lock);
+	spin_unlock(&tdx_emu_req_lock);
 	kvfree(tdx_emu_last_quote);
 }

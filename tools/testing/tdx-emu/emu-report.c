@@ -14,11 +14,11 @@
 #include <linux/rwsem.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <coco-tsm/kcompat.h>
 #include <coco-tsm/tdx-abi.h>
-#include <coco-tsm/tdx-platform.h>
 
 #include "emu.h"
 
@@ -92,7 +92,7 @@ struct tdx_emu_rtmr_log_entry {
  * Appended under tdx_emu_mr_rwsem held for write, so the order is the
  * order of the register updates; the lock nests inside it.
  */
-static DEFINE_MUTEX(tdx_emu_rtmr_log_lock);
+static DEFINE_SPINLOCK(tdx_emu_rtmr_log_lock);
 static struct tdx_emu_rtmr_log_entry *tdx_emu_rtmr_log;
 static unsigned int tdx_emu_rtmr_log_len;
 static u64 tdx_emu_rtmr_log_lost;
@@ -198,7 +198,7 @@ static int tdx_emu_build_report(u8 *report, const u8 *reportdata)
  * @subtype: report subtype, must be 0
  *
  * The report_invalid, report_error and report_busy fault knobs make it fail
- * without writing a report.
+ * without writing a report. Called inside the TDCALL: does not sleep.
  *
  * Return: the TDX module completion status.
  */
@@ -244,7 +244,7 @@ static void tdx_emu_rtmr_log_add(u8 index, const u8 *data)
 {
 	struct tdx_emu_rtmr_log_entry *e;
 
-	mutex_lock(&tdx_emu_rtmr_log_lock);
+	spin_lock(&tdx_emu_rtmr_log_lock);
 	if (tdx_emu_rtmr_log_len < TDX_EMU_RTMR_LOG_MAX) {
 		e = &tdx_emu_rtmr_log[tdx_emu_rtmr_log_len++];
 		e->index = index;
@@ -252,7 +252,7 @@ static void tdx_emu_rtmr_log_add(u8 index, const u8 *data)
 	} else {
 		tdx_emu_rtmr_log_lost++;
 	}
-	mutex_unlock(&tdx_emu_rtmr_log_lock);
+	spin_unlock(&tdx_emu_rtmr_log_lock);
 }
 
 /**
@@ -261,7 +261,8 @@ static void tdx_emu_rtmr_log_add(u8 index, const u8 *data)
  * @index: RTMR index, 0..3
  *
  * RTMR[@index] = SHA384(RTMR[@index] || data), recorded in the rtmr_log.
- * The extend_* fault knobs make it fail without extending.
+ * The extend_* fault knobs make it fail without extending. Called inside
+ * the TDCALL: does not sleep.
  *
  * Return: the TDX module completion status.
  */
@@ -476,9 +477,9 @@ static int tdx_emu_tdreport_generate(u8 *out)
 	memcpy(reportdata, tdx_emu_reportdata, TDX_REPORTDATA_SIZE);
 	mutex_unlock(&tdx_emu_reportdata_lock);
 
-	status = tdx_emu_platform_ops.mr_report(virt_to_phys(report),
-						virt_to_phys(reportdata),
-						TDX_REPORT_SUBTYPE_0);
+	status = tdx_emu_mr_report(virt_to_phys(report),
+				   virt_to_phys(reportdata),
+				   TDX_REPORT_SUBTYPE_0);
 	rc = tdx_emu_status_to_errno(status);
 	if (!rc)
 		memcpy(out, report, TDX_REPORT_SIZE);
@@ -563,7 +564,7 @@ static ssize_t tdx_emu_rtmr_extend_write(struct file *file,
 	if (!data)
 		return -ENOMEM;
 	memcpy(data, msg + 1, TDX_MR_SIZE);
-	status = tdx_emu_platform_ops.mr_rtmr_extend(virt_to_phys(data), msg[0]);
+	status = tdx_emu_mr_rtmr_extend(virt_to_phys(data), msg[0]);
 	rc = tdx_emu_status_to_errno(status);
 	kfree(data);
 
@@ -610,7 +611,7 @@ static const struct file_operations tdx_emu_verify_report_fops = {
 
 static void *tdx_emu_rtmr_log_start(struct seq_file *m, loff_t *pos)
 {
-	mutex_lock(&tdx_emu_rtmr_log_lock);
+	spin_lock(&tdx_emu_rtmr_log_lock);
 	return *pos < tdx_emu_rtmr_log_len ? &tdx_emu_rtmr_log[*pos] : NULL;
 }
 
@@ -622,7 +623,7 @@ static void *tdx_emu_rtmr_log_next(struct seq_file *m, void *v, loff_t *pos)
 
 static void tdx_emu_rtmr_log_stop(struct seq_file *m, void *v)
 {
-	mutex_unlock(&tdx_emu_rtmr_log_lock);
+	spin_unlock(&tdx_emu_rtmr_log_lock);
 }
 
 static int tdx_emu_rtmr_log_show(struct seq_file *m, void *v)
@@ -649,10 +650,10 @@ static ssize_t tdx_emu_rtmr_log_write(struct file *file,
 				      const char __user *ubuf, size_t count,
 				      loff_t *ppos)
 {
-	mutex_lock(&tdx_emu_rtmr_log_lock);
+	spin_lock(&tdx_emu_rtmr_log_lock);
 	tdx_emu_rtmr_log_len = 0;
 	tdx_emu_rtmr_log_lost = 0;
-	mutex_unlock(&tdx_emu_rtmr_log_lock);
+	spin_unlock(&tdx_emu_rtmr_log_lock);
 	return count;
 }
 
@@ -667,9 +668,9 @@ static const struct file_operations tdx_emu_rtmr_log_fops = {
 
 static int tdx_emu_rtmr_log_lost_get(void *data, u64 *val)
 {
-	mutex_lock(&tdx_emu_rtmr_log_lock);
+	spin_lock(&tdx_emu_rtmr_log_lock);
 	*val = tdx_emu_rtmr_log_lost;
-	mutex_unlock(&tdx_emu_rtmr_log_lock);
+	spin_unlock(&tdx_emu_rtmr_log_lock);
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(tdx_emu_rtmr_log_lost_fops,

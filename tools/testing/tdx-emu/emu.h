@@ -2,7 +2,8 @@
 /*
  * Internal interfaces of the TDX platform emulator (tdx_emu.ko).
  *
- * emu-main.c	module init/exit, the exported ops table, the debugfs root
+ * emu-main.c	module init/exit, the debugfs root
+ * emu-tdcall.c	the TDCALL instruction: #UD, decoding, the leaves
  * emu-report.c	measurement state, TDG.MR.REPORT, TDG.MR.RTMR.EXTEND, MAC
  * emu-quote.c	TDVMCALL GetQuote, GetTdVmCallInfo, SetupEventNotifyInterrupt
  * emu-qgs.c	the VMM's client of the quoting service (QGS protocol)
@@ -32,7 +33,7 @@ struct seq_file;
 #define TDX_EMU_HEADER_GAP_US		200
 #define TDX_EMU_HEADER_GAP_MAX_US	10000
 /* VMM generations tdvmcall_info selects (see enum tdx_emu_ghci) */
-#define TDX_EMU_GHCI_MAX		2
+#define TDX_EMU_GHCI_MAX		(TDX_EMU_GHCI_LEAF0_R11 + 3)
 /* Bound on one spurious_irq write, so a typo cannot stall a CPU */
 #define TDX_EMU_MAX_SPURIOUS		10000
 /* Extends the rtmr_log keeps; later ones are counted in rtmr_log_lost */
@@ -108,15 +109,19 @@ struct tdx_emu_faults {
  * @TDX_EMU_GHCI_1_5_NO_NOTIFY: leaf 1 answers without it, and the VMM does
  *	not implement SetupEventNotifyInterrupt
  * @TDX_EMU_GHCI_1_0: leaf 1 is unknown (INVALID_OPERAND); only leaf 0 is
+ * @TDX_EMU_GHCI_LEAF0_R11: not GHCI: leaf 0 answers R11 non-zero, and the
+ *	three values after it R12, R13, R14 (otherwise as GHCI 1.5)
  */
 enum tdx_emu_ghci {
 	TDX_EMU_GHCI_1_5,
 	TDX_EMU_GHCI_1_5_NO_NOTIFY,
 	TDX_EMU_GHCI_1_0,
+	TDX_EMU_GHCI_LEAF0_R11,
 };
 
 /**
- * struct tdx_emu_stats - observables of the emulated VMM
+ * struct tdx_emu_stats - observables of the emulated TDX module and VMM
+ * @tdcalls: TDCALL instructions emulated
  * @irqs_raised: interrupts sent to the registered vector and CPU
  * @quote_requests: GetQuote TDVMCALLs that passed validation
  * @quote_refused: GetQuote TDVMCALLs refused by the refuse_get_quote fault
@@ -130,6 +135,7 @@ enum tdx_emu_ghci {
  *	scheduling included
  */
 struct tdx_emu_stats {
+	atomic64_t tdcalls;
 	atomic64_t irqs_raised;
 	atomic64_t quote_requests;
 	atomic64_t quote_refused;
@@ -142,6 +148,10 @@ struct tdx_emu_stats {
 extern struct tdx_emu_faults tdx_emu_faults;
 extern struct tdx_emu_stats tdx_emu_stats;
 extern char *tdx_emu_qgs_socket;
+
+/* emu-tdcall.c */
+int tdx_emu_tdcall_init(void);
+void tdx_emu_tdcall_exit(void);
 
 /* emu-report.c */
 int tdx_emu_report_init(void);

@@ -3,10 +3,9 @@
  * Intel TDX guest attestation driver: /dev/tdx_guest (TDX_CMD_GET_REPORT0)
  * and the tdx_guest provider of the configfs-tsm report core.
  *
- * The TDX primitives come from TDCALL in a TDX guest (tdx-tdcall.c). The
- * emulated build of this module (tools/testing/tdx-emu/guest) links the
- * TDX platform emulator's instead: that is the only difference between
- * the two, everything else is this code.
+ * It talks to the TDX module and the VMM with TDCALL (tdx-tdcall.c): on
+ * machines without TDX, the TDX platform emulator (tools/testing/tdx-emu)
+ * answers those very instructions, so tests run this module as shipped.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -166,18 +165,22 @@ static void tdx_guest_debugfs_init(struct tdx_guest *tg)
 	debugfs_create_u8("event_vector", 0400, dir, &tg->event_vector);
 }
 
-static int tdx_platform_get(struct tdx_guest *tg)
+/* Autoload in a TDX guest; elsewhere the module is loaded by hand */
+static const struct x86_cpu_id tdx_guest_ids[] = {
+	X86_MATCH_FEATURE(X86_FEATURE_TDX_GUEST, NULL),
+	{}
+};
+MODULE_DEVICE_TABLE(x86cpu, tdx_guest_ids);
+
+/*
+ * TDCALL reaches a TDX module only in a TD: anywhere else it raises #UD.
+ * The CPU says which (on machines without TDX, the TDX platform emulator
+ * makes it say so while it stands in for the module).
+ */
+static int tdx_guest_check_cpu(void)
 {
-	tg->ops = tdx_platform_ops_get();
-	if (!tg->ops) {
+	if (!x86_match_cpu(tdx_guest_ids)) {
 		pr_err("not a TDX guest\n");
-		return -ENODEV;
-	}
-	if (!tg->ops->mr_report || !tg->ops->mr_rtmr_extend ||
-	    !tg->ops->vmcall_get_quote ||
-	    !tg->ops->vmcall_get_td_vm_call_info ||
-	    !tg->ops->vmcall_setup_event_notify) {
-		pr_err("the %s primitives are incomplete\n", tg->ops->name);
 		return -ENODEV;
 	}
 	return 0;
@@ -210,13 +213,13 @@ static int __init tdx_guest_init(void)
 	if (ret)
 		return ret;
 
-	ret = tdx_platform_get(tg);
+	ret = tdx_guest_check_cpu();
 	if (ret)
 		return ret;
 
 	ret = tdx_mr_init(tg);
 	if (ret)
-		goto put_platform;
+		return ret;
 
 	tg->misc.name = KBUILD_MODNAME;
 	tg->misc.minor = MISC_DYNAMIC_MINOR;
@@ -240,8 +243,8 @@ static int __init tdx_guest_init(void)
 		goto exit_event;
 
 	tdx_guest_debugfs_init(tg);
-	pr_info("ready on %s primitives, GetQuote completion by %s\n",
-		tg->ops->name, tdx_completion_mode_name(tg->mode));
+	pr_info("ready, GetQuote completion by %s\n",
+		tdx_completion_mode_name(tg->mode));
 	return 0;
 
 exit_event:
@@ -251,8 +254,6 @@ deregister_misc:
 	misc_deregister(&tg->misc);
 exit_mr:
 	tdx_mr_exit(tg);
-put_platform:
-	tg->ops = NULL;
 	pr_err("attestation is not available (%d)\n", ret);
 	return ret;
 }
@@ -270,16 +271,8 @@ static void __exit tdx_guest_exit(void)
 	tdx_quote_exit(tg);
 	misc_deregister(&tg->misc);
 	tdx_mr_exit(tg);
-	tg->ops = NULL;
 }
 module_exit(tdx_guest_exit);
-
-/* Autoload in a TDX guest; elsewhere the module is loaded by hand */
-static const struct x86_cpu_id tdx_guest_ids[] = {
-	X86_MATCH_FEATURE(X86_FEATURE_TDX_GUEST, NULL),
-	{}
-};
-MODULE_DEVICE_TABLE(x86cpu, tdx_guest_ids);
 
 MODULE_DESCRIPTION("Intel TDX guest attestation driver and TSM provider");
 MODULE_LICENSE("GPL");

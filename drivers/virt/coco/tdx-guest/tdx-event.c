@@ -70,7 +70,6 @@ static int tdx_event_cpuhp_state;
 
 /* Argument and result of tdx_event_register_here() */
 struct tdx_event_setup {
-	struct tdx_guest *tg;
 	unsigned int vector;	/* the vector to register */
 	u64 status;		/* TDVMCALL status of the registration */
 };
@@ -83,8 +82,7 @@ static long tdx_event_register_here(void *arg)
 {
 	struct tdx_event_setup *setup = arg;
 
-	setup->status =
-		setup->tg->ops->vmcall_setup_event_notify(setup->vector);
+	setup->status = tdx_tdcall_event_notify(setup->vector);
 	return 0;
 }
 
@@ -92,10 +90,9 @@ static long tdx_event_register_here(void *arg)
  * Register @vector for @cpu with the host. The caller holds the CPU
  * hotplug lock, so @cpu stays online.
  */
-static int tdx_event_register(struct tdx_guest *tg, int cpu,
-			      unsigned int vector)
+static int tdx_event_register(int cpu, unsigned int vector)
 {
-	struct tdx_event_setup setup = { .tg = tg, .vector = vector };
+	struct tdx_event_setup setup = { .vector = vector };
 
 	if (cpu >= nr_cpu_ids || !cpu_online(cpu))
 		return -ENODEV;
@@ -139,7 +136,7 @@ static void tdx_event_unregister_cpuslocked(struct tdx_guest *tg)
 
 	if (cpu < 0 || !cpu_online(cpu))
 		cpu = cpumask_first(cpu_online_mask);
-	ret = tdx_event_register(tg, cpu, RESCHEDULE_VECTOR);
+	ret = tdx_event_register(cpu, RESCHEDULE_VECTOR);
 	if (ret)
 		pr_warn("the host may still raise vector %u on CPU %d, which another device may get (%d)\n",
 			tg->event_vector, tg->event_cpu, ret);
@@ -165,7 +162,7 @@ static void tdx_event_move_work(struct work_struct *work)
 	tdx_event_target(tg, &cpu, &vector);
 	if (cpu == tg->event_cpu && vector == tg->event_vector)
 		goto unlock;
-	ret = tdx_event_register(tg, cpu, vector);
+	ret = tdx_event_register(cpu, vector);
 	if (ret) {
 		/* The waiters' status checks carry on alone */
 		WRITE_ONCE(tg->mode, TDX_COMPLETION_POLLING);
@@ -201,15 +198,18 @@ static int tdx_event_cpu_down(unsigned int cpu)
  * Ask the VMM whether it offers the notification (GHCI 1.5
  * GetTdVmCallInfo leaf 1). Return: 1 yes, 0 no, -1 the VMM cannot say
  * (GHCI 1.0 knows leaf 0 only), in which case trying is the only probe.
+ * A VMM whose leaf 0 is not the GHCI's (SUCCESS, R11-R14 all zero) is not
+ * asked: whatever it would say means something else.
  */
-static int tdx_event_offered(struct tdx_guest *tg)
+static int tdx_event_offered(void)
 {
-	u64 out[4] = {};
-	u64 status;
+	u64 out[4];
 
-	status = tg->ops->vmcall_get_td_vm_call_info(TDVMCALL_INFO_LEAF_SUBFUNCS,
-						     out);
-	if (status != TDVMCALL_STATUS_SUCCESS)
+	if (tdx_tdcall_vm_call_info(TDVMCALL_INFO_LEAF_BASIC, out) !=
+	    TDVMCALL_STATUS_SUCCESS || out[0] || out[1] || out[2] || out[3])
+		return 0;
+	if (tdx_tdcall_vm_call_info(TDVMCALL_INFO_LEAF_SUBFUNCS, out) !=
+	    TDVMCALL_STATUS_SUCCESS)
 		return -1;
 	return !!(out[0] & TDVMCALL_SUBFUNC_SETUP_EVENT_NOTIFY);
 }
@@ -248,7 +248,7 @@ static int tdx_event_irq_setup(struct tdx_guest *tg)
 		ret = -ERANGE;
 		goto unlock;
 	}
-	ret = tdx_event_register(tg, cpu, vector);
+	ret = tdx_event_register(cpu, vector);
 	if (ret)
 		goto unlock;
 	tg->event_cpu = cpu;
@@ -301,7 +301,7 @@ void tdx_event_init(struct tdx_guest *tg, bool force_polling)
 
 	if (force_polling)
 		why = "force_polling";
-	else if (!tdx_event_offered(tg))
+	else if (!tdx_event_offered())
 		why = "the VMM does not offer SetupEventNotifyInterrupt";
 	else
 		ret = tdx_event_irq_setup(tg);

@@ -12,7 +12,6 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <coco-tsm/tdx-abi.h>
-#include <coco-tsm/tdx-platform.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -99,8 +98,6 @@ struct tdx_guest_stats {
 
 /**
  * struct tdx_guest - state of the driver (one instance per module)
- * @ops: TDX primitives: TDCALL on a TDX guest, or the emulator's table in
- *	the emulated build (tdx_platform_ops_get())
  * @misc: the /dev/tdx_guest device
  * @debugfs: the driver's debugfs directory
  * @stats: counters
@@ -136,7 +133,6 @@ struct tdx_guest_stats {
  *	%TDX_RTMR_EXTEND_ALIGN bytes (64-byte aligned, private)
  */
 struct tdx_guest {
-	const struct tdx_platform_ops *ops;
 	struct miscdevice misc;
 	struct dentry *debugfs;
 	struct tdx_guest_stats stats;
@@ -164,11 +160,12 @@ struct tdx_guest {
 	u8 *mr_extend_data;
 };
 
-/*
- * tdx-tdcall.c: the real primitives, NULL outside a TDX guest; the emulated
- * build links tools/testing/tdx-emu/guest/emu-primitives.c instead
- */
-const struct tdx_platform_ops *tdx_platform_ops_get(void);
+/* tdx-tdcall.c: the TDX module and VMM calls */
+int tdx_tdcall_report0(u8 *reportdata, u8 *tdreport);
+int tdx_tdcall_extend_rtmr(u8 index, u8 *data);
+u64 tdx_tdcall_get_quote(u8 *buf, size_t size);
+u64 tdx_tdcall_vm_call_info(u64 leaf, u64 out[4]);
+u64 tdx_tdcall_event_notify(u64 vector);
 
 /* tdx-report.c */
 int tdx_guest_mr_report(struct tdx_guest *tg, u8 *reportdata,

@@ -202,10 +202,8 @@ static int tdx_quote_submit(struct tdx_guest *tg, struct tdx_quote_slot *slot,
 		tdx_quote_buf_fill(buf, tdreport);
 		/* Before the call: the host may signal completion before it returns */
 		tdx_quote_slot_submit(tg, slot);
-		/* GHCI wants the GPA with the shared bit, as the buffer is mapped */
-		vmcall_status =
-			tg->ops->vmcall_get_quote(cc_mkdec(virt_to_phys(buf)),
-						  TDX_QUOTE_BUF_SIZE);
+		vmcall_status = tdx_tdcall_get_quote((u8 *)buf,
+						     TDX_QUOTE_BUF_SIZE);
 		if (vmcall_status == TDVMCALL_STATUS_SUCCESS)
 			return 0;
 		tdx_quote_slot_done(tg, slot);

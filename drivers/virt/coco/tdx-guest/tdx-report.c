@@ -20,32 +20,12 @@
  * TDG.MR.REPORT answers busy while another vCPU (or another kernel user of
  * the TDX module) extends an RTMR: an extend takes microseconds, so a few
  * short waits cover it. A register that stays busy beyond them is reported
- * as -EBUSY.
+ * as -EBUSY. (The helper of 6.7 - 6.15 kernels says -EIO for busy: there
+ * the first answer stands.)
  */
 #define TDX_REPORT_BUSY_TRIES		8
 #define TDX_REPORT_BUSY_WAIT_MIN_US	50
 #define TDX_REPORT_BUSY_WAIT_MAX_US	100
-
-static bool tdx_status_is_busy(u64 status)
-{
-	return TDX_STATUS_CLASS(status) == TDX_STATUS_CLASS(TDX_OPERAND_BUSY);
-}
-
-static int tdx_status_to_errno(u64 status)
-{
-	if (status == TDX_SUCCESS)
-		return 0;
-
-	switch (TDX_STATUS_CLASS(status)) {
-	case TDX_STATUS_CLASS(TDX_OPERAND_INVALID):
-		return -EINVAL;
-	case TDX_STATUS_CLASS(TDX_OPERAND_BUSY):
-		/* Another vCPU holds the RTMR lock */
-		return -EBUSY;
-	default:
-		return -EIO;
-	}
-}
 
 /**
  * __tdx_guest_mr_report() - get the TDREPORT for a REPORTDATA, locked
@@ -55,32 +35,23 @@ static int tdx_status_to_errno(u64 status)
  *
  * As tdx_guest_mr_report(), for a caller that holds @tg->mr_lock.
  *
- * Return: 0, or -EINVAL, -EBUSY, -EIO as the TDX module status says.
+ * Return: 0, or the errno of tdx_tdcall_report0().
  */
 int __tdx_guest_mr_report(struct tdx_guest *tg, u8 *reportdata,
 			  u8 *tdreport)
 {
 	unsigned int tries = 0;
-	u64 status;
 	int ret;
 
 	lockdep_assert_held(&tg->mr_lock);
 
 	for (;;) {
-		status = tg->ops->mr_report(virt_to_phys(tdreport),
-					    virt_to_phys(reportdata),
-					    TDX_REPORT_SUBTYPE_0);
-		if (!tdx_status_is_busy(status) ||
-		    ++tries == TDX_REPORT_BUSY_TRIES)
-			break;
+		ret = tdx_tdcall_report0(reportdata, tdreport);
+		if (ret != -EBUSY || ++tries == TDX_REPORT_BUSY_TRIES)
+			return ret;
 		usleep_range(TDX_REPORT_BUSY_WAIT_MIN_US,
 			     TDX_REPORT_BUSY_WAIT_MAX_US);
 	}
-	ret = tdx_status_to_errno(status);
-	if (ret)
-		pr_err_ratelimited("TDG.MR.REPORT failed, status %#llx\n",
-				   status);
-	return ret;
 }
 
 /**
@@ -96,8 +67,9 @@ int __tdx_guest_mr_report(struct tdx_guest *tg, u8 *reportdata,
  * The driver's own extends never overlap a report (@tg->mr_lock); a busy
  * answer, from an extend elsewhere in the TD, is retried a few times.
  *
- * Return: 0, or -EINVAL, -EBUSY, -EIO as the TDX module status says
- * (invalid operand, still busy after the retries, anything else).
+ * Return: 0, or the errno of tdx_tdcall_report0(): -ENXIO (-EINVAL
+ * before 6.16) for an invalid operand, -EBUSY if still busy after the
+ * retries, -EIO for anything else.
  */
 int tdx_guest_mr_report(struct tdx_guest *tg, u8 *reportdata,
 			u8 *tdreport)
@@ -121,26 +93,18 @@ int tdx_guest_mr_report(struct tdx_guest *tg, u8 *reportdata,
  * copied to @tg->mr_extend_data first. A busy answer is not retried: the
  * register was not extended and the caller says so.
  *
- * Return: 0, or -EINVAL (invalid operand), -EBUSY (RTMR lock held
- * elsewhere), -EIO (any other TDX module status).
+ * Return: 0, -EINVAL (no such RTMR), or the errno of
+ * tdx_tdcall_extend_rtmr(): -ENXIO (invalid operand), -EBUSY (RTMR lock
+ * held elsewhere), -EIO (any other TDX module status).
  */
 int __tdx_guest_rtmr_extend(struct tdx_guest *tg, unsigned int index,
 			    const u8 *data)
 {
-	u64 status;
-	int ret;
-
 	lockdep_assert_held(&tg->mr_lock);
 
 	if (index >= TDX_NUM_RTMRS)
 		return -EINVAL;
 
 	memcpy(tg->mr_extend_data, data, TDX_MR_SIZE);
-	status = tg->ops->mr_rtmr_extend(virt_to_phys(tg->mr_extend_data),
-					 index);
-	ret = tdx_status_to_errno(status);
-	if (ret)
-		pr_err_ratelimited("TDG.MR.RTMR.EXTEND of RTMR%u failed, status %#llx\n",
-				   index, status);
-	return ret;
+	return tdx_tdcall_extend_rtmr(index, tg->mr_extend_data);
 }

@@ -8,10 +8,9 @@
 core=$MODDIR/drivers/virt/coco/tsm/tsm.ko
 test_provider=$MODDIR/tools/testing/selftests/tsm/tsm_test_provider.ko
 emu=$MODDIR/tools/testing/tdx-emu/tdx_emu.ko
-# The emulated build of the driver (tools/testing/tdx-emu/guest), and the
-# driver's own, which only loads in a TDX guest
-drv=$MODDIR/tools/testing/tdx-emu/guest/tdx-guest.ko
-drv_tdcall=$MODDIR/drivers/virt/coco/tdx-guest/tdx-guest.ko
+# The driver as DKMS installs it: it loads where the CPU is a TDX guest,
+# here while tdx_emu.ko emulates its TDX module
+drv=$MODDIR/drivers/virt/coco/tdx-guest/tdx-guest.ko
 qgs=$TOOLSDIR/tdx-qgs
 qgs_dir=/run/tdx-qgs
 report=/sys/kernel/config/tsm/report
@@ -37,6 +36,22 @@ if [ "$core_intree" = 1 ] && [ "$(uname -r | cut -d. -f1)" -lt 7 ]; then
 	TSM_OUTBLOB_MAX=32768
 fi
 export TSM_OUTBLOB_MAX
+
+# What a failed TDG.MR.REPORT gives (drivers/virt/coco/tdx-guest/
+# tdx-tdcall.c): the errnos of the kernel's tdx_mcall_get_report0() where it
+# exports one. That of 6.7 - 6.15 answers EINVAL for an invalid operand and
+# EIO for busy, which the driver cannot tell from other errors and so does
+# not retry; the one of 6.16 and later (exported with
+# tdx_mcall_extend_rtmr()), and the driver's own TDCALL before 6.7, answer
+# ENXIO, and EBUSY, retried a few times. TDX_REPORT_ERRNOS tells the C
+# tests: old or new.
+if grep -q ' __ksymtab_tdx_mcall_get_report0$' /proc/kallsyms &&
+	! grep -q ' __ksymtab_tdx_mcall_extend_rtmr$' /proc/kallsyms; then
+	TDX_REPORT_ERRNOS=old report_invalid_errno=EINVAL report_busy_errno=EIO
+else
+	TDX_REPORT_ERRNOS=new report_invalid_errno=ENXIO report_busy_errno=EBUSY
+fi
+export TDX_REPORT_ERRNOS
 
 load_core() {
 	if [ "$core_intree" = 1 ]; then

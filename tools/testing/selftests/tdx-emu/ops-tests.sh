@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Sourced by vm-suite.sh: the emulated primitives called by a stand-in TD
-# (tdx_emu_test.ko) with good and bad arguments, and the GetQuote life cycle
+# Sourced by vm-suite.sh: the TDCALL instruction and the emulated leaves,
+# executed by a stand-in TD (tdx_emu_test.ko) with good and bad arguments,
+# and the GetQuote life cycle
 # against a scriptable quoting service (fake-qgs.py), fault knobs included.
 # Uses vm-suite.sh's helpers and counters.
 
@@ -115,6 +116,48 @@ load_ops() {
 }
 check "emulator and stand-in TD load" load_ops
 
+# --- the TDCALL instruction ------------------------------------------------
+
+# tdcall "RAX RCX RDX R8 R9 R10 R11 R12 R13 R14 R15": the eleven registers,
+# in hex, after the stand-in TD executed TDCALL with them
+tdcall() {
+	printf '%s' "$1" >"$T/tdcall" && cat "$T/tdcall"
+}
+SCRATCH=7d3c7d3c7d3c7d3c
+tdcalls=$(<$DBG/tdcalls)
+expect_eq "TDG.VP.INFO, a leaf it does not emulate: OPERAND_INVALID (RAX)" \
+	"$(tdcall '1 5 6 7 8 9 a b c d e')" "c000010000000000 5 6 7 8 9 a b c d e"
+expect_eq "a leaf version above 0: OPERAND_INVALID (RAX)" \
+	"$(tdcall '10004 0 0 0 0 0 0 0 0 0 0' | cut -d' ' -f1)" c000010000000000
+expect_eq "TDG.VP.VMCALL exposing RAX: OPERAND_INVALID+RCX, nothing written" \
+	"$(tdcall '0 fc01 0 0 0 0 10000 0 0 0 0')" \
+	"c000010000000001 fc01 0 0 0 0 10000 0 0 0 0"
+expect_eq "... exposing RCX" "$(tdcall '0 fc02 0 0 0 0 10000 0 0 0 0' | cut -d' ' -f1)" \
+	c000010000000001
+expect_eq "... exposing RSP" "$(tdcall '0 fc10 0 0 0 0 10000 0 0 0 0' | cut -d' ' -f1)" \
+	c000010000000001
+expect_eq "... reserved bits of RCX set" \
+	"$(tdcall '0 10000fc00 0 0 0 0 10000 0 0 0 0' | cut -d' ' -f1)" c000010000000001
+expect_eq "GetTdVmCallInfo(1) exposing R10-R15: R10 SUCCESS, R11-R14 the answer, R15 scratch" \
+	"$(tdcall '0 fc00 0 0 0 0 10000 1 5 6 7')" \
+	"0 fc00 0 0 0 0 2 0 0 0 $SCRATCH"
+expect_eq "... exposing R8, R9 too: the VMM writes them" \
+	"$(tdcall '0 ff00 0 1 2 0 10000 1 0 0 0')" \
+	"0 ff00 0 $SCRATCH $SCRATCH 0 2 0 0 0 $SCRATCH"
+expect_eq "R12 not exposed: the VMM reads leaf 0, R12 and R13 keep their values" \
+	"$(tdcall '0 c00 0 0 0 0 10000 1 5 0 0')" "0 c00 0 0 0 0 0 1 5 0 0"
+expect_eq "R11 not exposed: the VMM reads sub-function 0, SUBFUNC_UNSUPPORTED" \
+	"$(tdcall '0 400 0 0 0 0 10000 0 0 0 0')" \
+	"0 400 0 0 0 8000000000000003 10000 0 0 0 0"
+expect_eq "an unknown sub-function (0x10005): SUBFUNC_UNSUPPORTED" \
+	"$(tdcall '0 fc00 0 0 0 0 10005 0 0 0 0' | cut -d' ' -f6)" 8000000000000003
+expect_eq "R10 non-zero, a vendor call: SUBFUNC_UNSUPPORTED" \
+	"$(tdcall '0 fc00 0 0 0 1 10000 0 0 0 0' | cut -d' ' -f6)" 8000000000000003
+expect_eq "tdcalls counts each TDCALL" "$(<$DBG/tdcalls)" $((tdcalls + 12))
+"$TOOLSDIR/tdcall_user" 2>/dev/null
+expect_eq "a user-mode TDCALL still gets SIGILL" $? $((128 + 4))
+expect_eq "... and is no TDCALL of the emulator" "$(<$DBG/tdcalls)" $((tdcalls + 12))
+
 # --- TDG.MR.REPORT and TDG.MR.RTMR.EXTEND error codes ----------------------
 # Addresses below 0x2000 are offsets into the stand-in's scratch pages.
 
@@ -208,7 +251,16 @@ expect_eq "tdvmcall_info 2 (GHCI 1.0): leaf 1 INVALID_OPERAND" \
 expect_eq "tdvmcall_info 2: leaf 0 SUCCESS" "$(vminfo 0)" "$ST_SUCCESS $ZEROS"
 expect_eq "tdvmcall_info 2: SetupEventNotifyInterrupt still works" \
 	"$(notify_on_cpu)" $ST_SUCCESS
-expect_eq "tdvmcall_info 3: EINVAL" "$(wrs $DBG/tdvmcall_info 3)" \
+for r in 0 1 2 3; do
+	wrs $DBG/tdvmcall_info $((3 + r)) >/dev/null
+	want=(0x0 0x0 0x0 0x0)
+	want[r]=0x1
+	expect_eq "tdvmcall_info $((3 + r)) (not GHCI): leaf 0 R$((11 + r)) non-zero" \
+		"$(vminfo 0)" "$ST_SUCCESS ${want[*]}"
+done
+expect_eq "tdvmcall_info 6: leaf 1 as GHCI 1.5" "$(vminfo 1)" \
+	"$ST_SUCCESS 0x2 0x0 0x0 0x0"
+expect_eq "tdvmcall_info 7: EINVAL" "$(wrs $DBG/tdvmcall_info 7)" \
 	"Invalid argument"
 wrs $DBG/tdvmcall_info 0 >/dev/null
 expect_eq "the registration is still vector $VECTOR on CPU $CPU" \
@@ -740,3 +792,7 @@ check "emulator unloads" unload
 ms=$((($(date +%s%N) - start) / 1000000))
 check "without waiting for the service (${ms} ms)" test $ms -lt 5000
 stop_qgs
+out=$(insmod "$TEST_KO" 2>&1)
+[ $? -ne 0 ] && [[ "$out" == *"No such device"* ]]
+check "then the CPU is no TDX guest again: the stand-in TD refuses (ENODEV)" \
+	test $? = 0

@@ -690,7 +690,7 @@ TEST_F(emu, ranged_knobs_default_to_qemu_and_refuse_out_of_range)
 	static const struct {
 		const char *name, *def, *max, *above, *below;
 	} knobs[] = {
-		{ "tdvmcall_info", "0", "2", "3", NULL },
+		{ "tdvmcall_info", "0", "6", "7", NULL },
 		{ "header_gap_us", "200", "10000", "10001", NULL },
 		{ "max_in_flight", "16", "16", "17", "0" },
 	};

@@ -103,6 +103,16 @@ load_drv
 [ "$(cat $sysfs/completion_mode)" = interrupt ]
 result $? "a VMM that cannot say is tried: interrupt mode"
 
+# Each of R11-R14 of leaf 0 reaches the driver: a VMM that answers it
+# non-zero is no GHCI VMM, and is not trusted with leaf 1
+for r in 0 1 2 3; do
+	reload_emu tdvmcall_info=$((3 + r))
+	load_drv
+	[ "$(cat $sysfs/completion_mode)" = polling ] &&
+		[ "$(counter $emu_dbg/event_vector)" = -1 ]
+	result $? "leaf 0 with R$((11 + r)) non-zero (not GHCI): polling, nothing registered"
+done
+
 reload_emu tdvmcall_info=0
 load_drv
 [ "$(cat $sysfs/completion_mode)" = interrupt ]

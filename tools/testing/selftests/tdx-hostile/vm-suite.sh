@@ -241,7 +241,7 @@ expect "GetQuote TDVMCALL refused" EIO
 recover "GetQuote TDVMCALL refused"
 knob report_invalid 1
 request
-expect "TDG.MR.REPORT: invalid operand" EINVAL
+expect "TDG.MR.REPORT: invalid operand" "$report_invalid_errno"
 recover "TDG.MR.REPORT: invalid operand"
 knob report_error 1
 request
@@ -249,7 +249,7 @@ expect "TDG.MR.REPORT: other error" EIO
 recover "TDG.MR.REPORT: other error"
 knob report_busy 1000
 request
-expect "TDG.MR.REPORT: busy beyond the retries" EBUSY
+expect "TDG.MR.REPORT: busy beyond the retries" "$report_busy_errno"
 recover "TDG.MR.REPORT: busy beyond the retries"
 
 echo "# out_len"

@@ -378,7 +378,7 @@ TEST(extend_faults_give_their_errno)
 		int err;
 	} faults[] = {
 		{ "extend_busy", -EBUSY },
-		{ "extend_invalid", -EINVAL },
+		{ "extend_invalid", -ENXIO },
 		{ "extend_error", -EIO },
 	};
 	unsigned char before[MR_SIZE], after[MR_SIZE], want[MR_SIZE];
@@ -403,11 +403,24 @@ TEST(extend_faults_give_their_errno)
 	}
 }
 
-/* TDG.MR.REPORT busy: retried a few times, then EBUSY */
+/*
+ * TDG.MR.REPORT's busy answer, as the driver sees it: EBUSY, retried a few
+ * times; or, through the helper of 6.7 - 6.15 kernels, EIO at once
+ * (TDX_REPORT_ERRNOS=old, set by the suite from the kernel's exports).
+ */
+static int report_busy_errno(void)
+{
+	const char *e = getenv("TDX_REPORT_ERRNOS");
+
+	return e && !strcmp(e, "old") ? -EIO : -EBUSY;
+}
+
+/* TDG.MR.REPORT busy: retried a few times, then EBUSY (or EIO at once) */
 TEST(report_busy_is_retried_then_ebusy)
 {
 	unsigned char reportdata[64] = { 0 }, report[1024];
 	unsigned char data[MR_SIZE], mr[MR_SIZE], want[MR_SIZE];
+	const int busy = report_busy_errno();
 	const long many = 1000000;
 	long left;
 
@@ -415,15 +428,27 @@ TEST(report_busy_is_retried_then_ebusy)
 	ASSERT_EQ(0, mr_read(rtmr_name(0), mr));
 
 	ASSERT_EQ(0, knob_set("report_busy", 2));
-	EXPECT_EQ(0, get_tdreport(reportdata, report))
-		TH_LOG("two busy answers were not retried");
-	EXPECT_EQ(0, knob_get("report_busy"));
+	if (busy == -EBUSY) {
+		EXPECT_EQ(0, get_tdreport(reportdata, report))
+			TH_LOG("two busy answers were not retried");
+		EXPECT_EQ(0, knob_get("report_busy"));
+	} else {
+		EXPECT_EQ(-EIO, get_tdreport(reportdata, report));
+		EXPECT_EQ(1, knob_get("report_busy"))
+			TH_LOG("an EIO was retried");
+		ASSERT_EQ(0, knob_set("report_busy", 0));
+	}
 
 	ASSERT_EQ(0, knob_set("report_busy", many));
-	EXPECT_EQ(-EBUSY, get_tdreport(reportdata, report));
+	EXPECT_EQ(busy, get_tdreport(reportdata, report));
 	left = knob_get("report_busy");
-	EXPECT_LT(left, many - 1) TH_LOG("no retry: %ld left", left);
-	EXPECT_GT(left, many - 1000) TH_LOG("unbounded: %ld left", left);
+	if (busy == -EBUSY) {
+		EXPECT_LT(left, many - 1) TH_LOG("no retry: %ld left", left);
+		EXPECT_GT(left, many - 1000)
+			TH_LOG("unbounded: %ld left", left);
+	} else {
+		EXPECT_EQ(many - 1, left);
+	}
 
 	/* The measurements files say the same when they need a TDREPORT */
 	ASSERT_EQ(0, mr_read(rtmr_name(0), mr));
@@ -431,7 +456,7 @@ TEST(report_busy_is_retried_then_ebusy)
 		TH_LOG("a fresh cache took a TDREPORT");
 	fill(data, sizeof(data), 9);
 	ASSERT_EQ(0, mr_extend(0, data));
-	EXPECT_EQ(-EBUSY, mr_read(rtmr_name(0), mr));
+	EXPECT_EQ(busy, mr_read(rtmr_name(0), mr));
 
 	ASSERT_EQ(0, knob_set("report_busy", 0));
 	ASSERT_EQ(0, emu_mr("rtmr0", want));

@@ -3,7 +3,8 @@
 #
 # Test suite of the tdx-guest driver on the TDX platform emulator, run in
 # the VM by scripts/vm-run (see HACKING.md):
-#   1. without the emulator the driver refuses to load, and says why;
+#   1. without the emulator (not a TDX guest) the driver refuses to load,
+#      and says why;
 #   2. with it (and the quoting service $TOOLSDIR/tdx-qgs if built), the
 #      kselftest and the bats README recipe, completion by interrupt;
 #   3. the same kselftest when the emulated VMM refuses the vector
@@ -68,16 +69,12 @@ echo "# without the emulator"
 load_core
 result $? "load the report core ($core_name)"
 mark_log
-out=$(insmod "$drv_tdcall" 2>&1)
+out=$(insmod "$drv" 2>&1)
 rc=$?
-[ $rc -ne 0 ] && [[ "$out" == *"No such device"* ]]
+[ $rc -ne 0 ] && [[ "$out" == *"No such device"* ]] && ! loaded tdx_guest
 result $? "tdx-guest.ko refuses to load with ENODEV outside TDX"
 new_log | grep -q 'tdx_guest: not a TDX guest$'
 result $? "tdx-guest.ko says why"
-out=$(insmod "$drv" 2>&1)
-rc=$?
-[ $rc -ne 0 ] && ! loaded tdx_guest
-result $? "the emulated tdx-guest.ko needs tdx_emu.ko loaded"
 
 echo "# on the emulator, completion by interrupt"
 insmod "$emu"
@@ -110,8 +107,13 @@ else
 	result 1 "tdx-qgs is up (not built in \$TOOLSDIR)"
 fi
 
+tdcalls=$(counter "$emu_dbg/tdcalls")
 load_driver
 result $? "load tdx-guest.ko"
+[ "$(counter "$emu_dbg/tdcalls")" -gt "$tdcalls" ]
+result $? "its TDCALLs reached the emulator"
+! rmmod tdx_emu 2>/dev/null && loaded tdx_emu
+result $? "tdx_emu.ko stays while tdx-guest.ko is loaded"
 [ -c /dev/tdx_guest ]
 result $? "/dev/tdx_guest exists"
 mode_is interrupt

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Test harness for the TDX platform emulator: a stand-in TD that calls the
- * emulated primitives with whatever arguments a test asks for, including
- * the wrong ones no well-behaved driver passes, so that the emulator's
- * error codes and its GetQuote life cycle can be tested without the
- * tdx-guest driver. Driven from tools/testing/selftests/tdx-emu.
+ * Test harness for the TDX platform emulator: a stand-in TD that executes
+ * TDCALL with whatever arguments a test asks for, including the wrong ones
+ * no well-behaved driver passes, so that the emulator's error codes and its
+ * GetQuote life cycle can be tested without the tdx-guest driver. Driven
+ * from tools/testing/selftests/tdx-emu. Loads only where the CPU says it is
+ * a TDX guest (with tdx_emu.ko loaded).
  *
  * /sys/kernel/debug/tdx_emu_test/ (root only):
+ *   tdcall		write "RAX RCX RDX R8 R9 R10 R11 R12 R13 R14 R15" in
+ *			hex, the registers of one TDCALL; read them back as
+ *			they were after it
  *   mr_report		write "TDREPORT REPORTDATA SUBTYPE"
  *   rtmr_extend	write "DATA INDEX"
  *   setup_event_notify	write "VECTOR", made on the writer's CPU
@@ -56,8 +60,8 @@
 #include <linux/uaccess.h>
 #include <asm/hardirq.h>
 #include <coco-tsm/kcompat.h>
+#include <asm/cpufeature.h>
 #include <coco-tsm/tdx-abi.h>
-#include <coco-tsm/tdx-platform.h>
 
 #define TEST_SCRATCH_SIZE	SZ_8K
 #define TEST_CMD_MAX		80
@@ -90,8 +94,76 @@ static int test_watch_cpu = -1;
 static unsigned int test_watch_count;
 static unsigned int test_pick;
 
-static const struct tdx_platform_ops *ops;
 static struct dentry *test_dir;
+
+/*
+ * The GPRs a TDCALL takes and returns: RAX the leaf, then the TDX
+ * module's completion status; the others as the leaf defines them
+ */
+struct test_regs {
+	u64 rax, rcx, rdx, r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+/* The raw tdcall file's registers, before and after */
+static struct test_regs test_raw;
+
+/* One TDCALL with every register of @r in and out */
+static void test_tdcall(struct test_regs *r)
+{
+	register u64 r8 asm("r8") = r->r8;
+	register u64 r9 asm("r9") = r->r9;
+	register u64 r10 asm("r10") = r->r10;
+	register u64 r11 asm("r11") = r->r11;
+	register u64 r12 asm("r12") = r->r12;
+	register u64 r13 asm("r13") = r->r13;
+	register u64 r14 asm("r14") = r->r14;
+	register u64 r15 asm("r15") = r->r15;
+
+	asm volatile(".byte 0x66,0x0f,0x01,0xcc"
+		     : "+a" (r->rax), "+c" (r->rcx), "+d" (r->rdx),
+		       "+r" (r8), "+r" (r9), "+r" (r10), "+r" (r11),
+		       "+r" (r12), "+r" (r13), "+r" (r14), "+r" (r15)
+		     :
+		     : "memory");
+	r->r8 = r8;
+	r->r9 = r9;
+	r->r10 = r10;
+	r->r11 = r11;
+	r->r12 = r12;
+	r->r13 = r13;
+	r->r14 = r14;
+	r->r15 = r15;
+}
+
+/* A TDX module call: the completion status */
+static u64 test_mcall(u64 leaf, u64 rcx, u64 rdx, u64 r8)
+{
+	struct test_regs r = { .rax = leaf, .rcx = rcx, .rdx = rdx, .r8 = r8 };
+
+	test_tdcall(&r);
+	return r.rax;
+}
+
+/*
+ * A GHCI TDVMCALL exposing R10-R15: the TDVMCALL status, or the TDX
+ * module's if the TDCALL itself failed; R11..R14 of the answer in @out
+ */
+static u64 test_vmcall(u64 fn, u64 r12, u64 r13, u64 *out)
+{
+	struct test_regs r = {
+		.rax = TDX_TDCALL_VP_VMCALL, .rcx = GENMASK_ULL(15, 10),
+		.r11 = fn, .r12 = r12, .r13 = r13,
+	};
+
+	test_tdcall(&r);
+	if (out) {
+		out[0] = r.r11;
+		out[1] = r.r12;
+		out[2] = r.r13;
+		out[3] = r.r14;
+	}
+	return r.rax ? r.rax : r.r10;
+}
 
 static phys_addr_t test_addr(u64 v)
 {
@@ -122,8 +194,8 @@ static ssize_t test_mr_report_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 
 	mutex_lock(&test_lock);
-	test_status = ops->mr_report(test_addr(report), test_addr(data),
-				     subtype);
+	test_status = test_mcall(TDX_TDCALL_MR_REPORT, test_addr(report),
+				 test_addr(data), subtype);
 	mutex_unlock(&test_lock);
 	return count;
 }
@@ -143,7 +215,8 @@ static ssize_t test_rtmr_extend_write(struct file *file,
 		return -EINVAL;
 
 	mutex_lock(&test_lock);
-	test_status = ops->mr_rtmr_extend(test_addr(data), index);
+	test_status = test_mcall(TDX_TDCALL_MR_RTMR_EXTEND, test_addr(data),
+				 index, 0);
 	mutex_unlock(&test_lock);
 	return count;
 }
@@ -162,7 +235,8 @@ static ssize_t test_setup_event_notify_write(struct file *file,
 	mutex_lock(&test_lock);
 	/* The contract: the caller stays on the CPU it registers */
 	migrate_disable();
-	test_status = ops->vmcall_setup_event_notify(vector);
+	test_status = test_vmcall(TDVMCALL_SETUP_EVENT_NOTIFY_INTERRUPT,
+				  vector, 0, NULL);
 	migrate_enable();
 	mutex_unlock(&test_lock);
 	return count;
@@ -209,7 +283,8 @@ static ssize_t test_get_td_vm_call_info_write(struct file *file,
 		return rc;
 
 	mutex_lock(&test_lock);
-	test_status = ops->vmcall_get_td_vm_call_info(leaf, test_info);
+	test_status = test_vmcall(TDVMCALL_GET_TD_VM_CALL_INFO, leaf, 0,
+				  test_info);
 	mutex_unlock(&test_lock);
 	return count;
 }
@@ -246,8 +321,8 @@ static int test_fill_request(struct tdx_quote_buf *buf, u64 version,
 	for (i = 0; i < TDX_REPORTDATA_SIZE; i++)
 		reportdata[i] = seed + i;
 	rc = -EIO;
-	if (ops->mr_report(virt_to_phys(report), virt_to_phys(reportdata),
-			   TDX_REPORT_SUBTYPE_0) != TDX_SUCCESS)
+	if (test_mcall(TDX_TDCALL_MR_REPORT, virt_to_phys(report),
+		       virt_to_phys(reportdata), TDX_REPORT_SUBTYPE_0))
 		goto out;
 
 	buf->version = version;
@@ -301,7 +376,8 @@ static ssize_t test_get_quote_write(struct file *file, const char __user *ubuf,
 	}
 
 	mutex_lock(&test_lock);
-	test_status = ops->vmcall_get_quote(virt_to_phys(q->buf), size);
+	test_status = test_vmcall(TDVMCALL_GET_QUOTE, virt_to_phys(q->buf),
+				  size, NULL);
 	list_add(&q->node, &test_quotes);
 	test_nr_quotes++;
 	test_pick = 0;
@@ -335,7 +411,8 @@ static ssize_t test_resubmit_write(struct file *file,
 			       seed);
 	if (rc)
 		goto unlock;
-	test_status = ops->vmcall_get_quote(virt_to_phys(q->buf), q->size);
+	test_status = test_vmcall(TDVMCALL_GET_QUOTE, virt_to_phys(q->buf),
+				  q->size, NULL);
 unlock:
 	mutex_unlock(&test_lock);
 	return rc ? rc : count;
@@ -606,6 +683,54 @@ static const struct file_operations test_##name##_fops = {		\
 	.llseek	= default_llseek,					\
 }
 
+static ssize_t test_tdcall_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	char cmd[2 * TEST_CMD_MAX];
+	struct test_regs r;
+
+	if (!count || count >= sizeof(cmd))
+		return -EINVAL;
+	if (copy_from_user(cmd, ubuf, count))
+		return -EFAULT;
+	cmd[count] = '\0';
+	if (sscanf(cmd, "%llx %llx %llx %llx %llx %llx %llx %llx %llx %llx %llx",
+		   &r.rax, &r.rcx, &r.rdx, &r.r8, &r.r9, &r.r10, &r.r11,
+		   &r.r12, &r.r13, &r.r14, &r.r15) != 11)
+		return -EINVAL;
+
+	mutex_lock(&test_lock);
+	test_tdcall(&r);
+	test_raw = r;
+	mutex_unlock(&test_lock);
+	return count;
+}
+
+static ssize_t test_tdcall_read(struct file *file, char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct test_regs r;
+	char out[200];
+	int len;
+
+	mutex_lock(&test_lock);
+	r = test_raw;
+	mutex_unlock(&test_lock);
+	len = scnprintf(out, sizeof(out),
+			"%llx %llx %llx %llx %llx %llx %llx %llx %llx %llx %llx\n",
+			r.rax, r.rcx, r.rdx, r.r8, r.r9, r.r10, r.r11, r.r12,
+			r.r13, r.r14, r.r15);
+	return simple_read_from_buffer(ubuf, count, ppos, out, len);
+}
+
+static const struct file_operations test_tdcall_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= test_tdcall_read,
+	.write	= test_tdcall_write,
+	.llseek	= default_llseek,
+};
+
 TEST_WO_FOPS(mr_report);
 TEST_WO_FOPS(rtmr_extend);
 TEST_WO_FOPS(setup_event_notify);
@@ -623,18 +748,17 @@ TEST_RO_FOPS(watch_status);
 
 static int __init test_init(void)
 {
-	ops = symbol_get(tdx_emu_platform_ops);
-	if (!ops)
+	/* Without a TDX module, real or emulated, TDCALL would oops */
+	if (!boot_cpu_has(X86_FEATURE_TDX_GUEST))
 		return -ENODEV;
 
 	test_scratch = alloc_pages_exact(TEST_SCRATCH_SIZE,
 					 GFP_KERNEL | __GFP_ZERO);
-	if (!test_scratch) {
-		symbol_put(tdx_emu_platform_ops);
+	if (!test_scratch)
 		return -ENOMEM;
-	}
 
 	test_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("tdcall", 0600, test_dir, NULL, &test_tdcall_fops);
 	debugfs_create_file("mr_report", 0200, test_dir, NULL,
 			    &test_mr_report_fops);
 	debugfs_create_file("rtmr_extend", 0200, test_dir, NULL,
@@ -674,7 +798,6 @@ static void __exit test_exit(void)
 	test_free_quotes_locked();
 	mutex_unlock(&test_lock);
 	free_pages_exact(test_scratch, TEST_SCRATCH_SIZE);
-	symbol_put(tdx_emu_platform_ops);
 }
 
 module_init(test_init);

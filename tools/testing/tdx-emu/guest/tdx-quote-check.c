@@ -1,3 +1,0 @@
-// SPDX-License-Identifier: GPL-2.0-only
-/* The driver's own tdx-quote-check.c, built into the emulated tdx-guest.ko (see Kbuild) */
-#include "../../../../drivers/virt/coco/tdx-guest/tdx-quote-check.c"
