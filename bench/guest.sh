@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The guest half of the benchmark, run in the VM by bench/run through
-# scripts/vm-run (stock lane). Loads tsm.ko, tdx_emu.ko and the emulated
-# build of tdx-guest.ko (tools/testing/tdx-emu/guest), starts the quoting
-# service, and measures reports through configfs for each completion mode
+# scripts/vm-run (stock lane). Loads tsm.ko, tdx_emu.ko and tdx-guest.ko,
+# starts the quoting service, and measures reports through configfs for
+# each completion mode
 # of the driver:
 #   interrupt  the emulated VMM raises the event-notify interrupt
 #   polling    the VMM refuses the vector (refuse_event_notify=1): polling
@@ -51,7 +51,10 @@
 # On a kernel with its own configfs-tsm core (no tsm.ko in MODDIR: the
 # k612 and k7 lanes), only the in-tree pass runs: the driver in interrupt
 # mode under the kernel's core, throughput at 100 ms with
-# BENCH_INTREE_JOBS entries (1 2 8), mode=intree-LANE.
+# BENCH_INTREE_JOBS entries (1 2 8), mode=intree-LANE; then the kernel's
+# own tdx_guest, unchanged, on the same emulator (mode=upstream-LANE): the
+# upstream design measured rather than imitated (poll1s), latency at 10
+# ms service and throughput at 100 ms with 1 and 8 entries.
 #
 # Iteration counts (environment): BENCH_N latency samples per point
 # (100), BENCH_N_SLOW the same in poll1s mode (5), BENCH_QUOTES the long
@@ -83,9 +86,8 @@ STALL_MS=${BENCH_STALL_MS:-500}
 
 core=$MODDIR/drivers/virt/coco/tsm/tsm.ko
 emu=$MODDIR/tools/testing/tdx-emu/tdx_emu.ko
-# The driver's emulated build: drivers/virt/coco/tdx-guest/tdx-guest.ko
-# runs on TDX hardware only
-drv=$MODDIR/tools/testing/tdx-emu/guest/tdx-guest.ko
+# The driver as DKMS installs it, on the emulator
+drv=$MODDIR/drivers/virt/coco/tdx-guest/tdx-guest.ko
 bench=$TOOLSDIR/tsm-bench
 qgs=$TOOLSDIR/tdx-qgs
 qgs_dir=/run/tdx-qgs
@@ -290,6 +292,16 @@ load_mode() {
 	insmod "$emu"
 	case $mode in
 	interrupt | intree-*) want=interrupt ;;
+	upstream-*)
+		# The kernel's own driver: no parameters, no completion_mode
+		snapshot a
+		modprobe tdx_guest
+		snapshot b
+		echo "BENCH kind=load mode=$mode" \
+			"memfree_kb=$((0 - $(delta free))) slab_kb=$(delta slab)" \
+			"module_bytes=$(cat /sys/module/tdx_guest/coresize) pool=NA"
+		return 0
+		;;
 	pool16)
 		args=("quote_buffers=$POOL_MAX")
 		want=interrupt
@@ -429,6 +441,12 @@ throughput() {
 			tput_point "$mode" 100 "$j" "$TPUT_MS"
 		done
 		;;
+	upstream-*)
+		# About a report a second whatever the entries: a longer window
+		for j in 1 8; do
+			tput_point "$mode" 100 "$j" "$TPUT_SLOW_MS"
+		done
+		;;
 	esac
 	trace_resume
 }
@@ -524,7 +542,14 @@ intree_pass() {
 	driver_line "$mode" start
 	throughput "$mode"
 	driver_line "$mode" end
-	echo "BENCH kind=done_intree mode=$mode finished=$(date -u +%FT%TZ)"
+
+	mode=upstream-${LANE:-unknown}
+	log "mode $mode: the kernel's own tdx_guest under the kernel's core"
+	load_mode "$mode"
+	service 10
+	latency_run "$mode" short 10 "$N_SLOW" 1
+	throughput "$mode"
+	echo "BENCH kind=done_intree mode=intree-${LANE:-unknown} finished=$(date -u +%FT%TZ)"
 }
 
 if [ ! -e "$core" ]; then

@@ -135,6 +135,9 @@ function mlabel(md) {
 		return label[md]
 	if (md ~ /^intree-/)
 		return sprintf("interrupt, the kernel's own core (%s, %s)", substr(md, 8), G[md, "kernel"])
+	if (md ~ /^upstream-/)
+		return sprintf("the kernel's own tdx_guest, unchanged (%s, %s)", substr(md, 10), \
+			G["intree-" substr(md, 10), "kernel"])
 	return md
 }
 
@@ -632,7 +635,7 @@ END {
 	# The kernel's own core next to ours, 100 ms service
 	nin = 0
 	for (m = 1; m <= ntm; m++)
-		if (TM[m] ~ /^intree-/)
+		if (TM[m] ~ /^(intree|upstream)-/)
 			IN[++nin] = TM[m]
 	if (nin) {
 		print "### The kernel's own configfs-tsm core"
@@ -665,6 +668,11 @@ END {
 				sprintf("%s (%s)", T("interrupt", 100, j, "reports_per_s"), T("interrupt", 100, j, "peak")), row
 		}
 		print ""
+		for (i = 1; i <= nin; i++)
+			if (IN[i] ~ /^upstream-/ && L(IN[i], 10, "cycle_p50_us") != "")
+				printf "%s: one report at a 10 ms service time takes %s ms (p50), " \
+					"ours %s ms on the stock lane.\n\n", mlabel(IN[i]), \
+					ms(L(IN[i], 10, "cycle_p50_us")), ms(L("interrupt", 10, "cycle_p50_us"))
 	}
 
 	# The plot's data: one row per entry count, "?" where not measured
