@@ -42,34 +42,6 @@ struct tdx_report_req {
 };
 #define TDX_CMD_GET_REPORT0	_IOWR('T', 1, struct tdx_report_req)
 
-static const char *err_name(int err)
-{
-	static char buf[16];
-
-	if (err < 0)
-		err = -err;
-	switch (err) {
-	case 0: return "OK";
-	case EINVAL: return "EINVAL";
-	case EBUSY: return "EBUSY";
-	case EINTR: return "EINTR";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	case ECONNREFUSED: return "ECONNREFUSED";
-	case EBADMSG: return "EBADMSG";
-	case EIO: return "EIO";
-	case EFBIG: return "EFBIG";
-	case ENXIO: return "ENXIO";
-	case ENOMEM: return "ENOMEM";
-	case EFAULT: return "EFAULT";
-	case ENOTTY: return "ENOTTY";
-	case EACCES: return "EACCES";
-	case ENOENT: return "ENOENT";
-	case EPERM: return "EPERM";
-	}
-	snprintf(buf, sizeof(buf), "E%d", err);
-	return buf;
-}
-
 static void nonce(unsigned char *n, unsigned int seed)
 {
 	unsigned int i;
@@ -100,7 +72,7 @@ static void quote(const char *entry, size_t len, unsigned int seed,
 	else if (!err)
 		rd = memcmp(blob + TDX_QUOTE_REPORTDATA_OFF, n, TSM_NONCE_LEN) ?
 		     "FOREIGN" : "nonce";
-	snprintf(out, cap, "%s %s %s", err_name(err), got ? "nonzero" : "0",
+	snprintf(out, cap, "%s %s %s", tsm_errno_name(err), got ? "nonzero" : "0",
 		 rd);
 }
 
@@ -120,7 +92,7 @@ static void list_modes(const char *key, const char *dir)
 
 	d = opendir(dir);
 	if (!d) {
-		printf("%s: %s\n", key, err_name(errno));
+		printf("%s: %s\n", key, tsm_errno_name(errno));
 		return;
 	}
 	while ((de = readdir(d)) && n < 64)
@@ -132,7 +104,7 @@ static void list_modes(const char *key, const char *dir)
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if (stat(path, &st))
-			printf(" %s:%s", names[i], err_name(errno));
+			printf(" %s:%s", names[i], tsm_errno_name(errno));
 		else
 			printf(" %s:%o:%lld", names[i], st.st_mode & 07777,
 			       S_ISREG(st.st_mode) ? (long long)st.st_size : -1);
@@ -150,7 +122,7 @@ static void read_text(const char *key, const char *attr)
 	err = tsm_read_attr(ENTRY, attr, buf, sizeof(buf) - 1, &len);
 	buf[len] = 0;
 	buf[strcspn(buf, "\n")] = 0;
-	printf("%s: %s\n", key, err ? err_name(err) : buf);
+	printf("%s: %s\n", key, err ? tsm_errno_name(err) : buf);
 }
 
 static void probe_report_entry(void)
@@ -163,7 +135,7 @@ static void probe_report_entry(void)
 
 	tsm_entry_remove(ENTRY);
 	err = tsm_entry_create(ENTRY);
-	printf("entry-mkdir: %s\n", err_name(err));
+	printf("entry-mkdir: %s\n", tsm_errno_name(err));
 	if (err)
 		return;
 	snprintf(path, sizeof(path), "%s/%s", TSM_REPORT_DIR, ENTRY);
@@ -173,11 +145,11 @@ static void probe_report_entry(void)
 	read_text("generation-new", "generation");
 
 	err = tsm_read_attr(ENTRY, "outblob", a, sizeof(a), &alen);
-	printf("outblob-before-inblob: %s\n", err_name(err));
+	printf("outblob-before-inblob: %s\n", tsm_errno_name(err));
 	quote(ENTRY, 63, 1, out, sizeof(out));
 	printf("quote-nonce-63: %s\n", out);
 	err = tsm_write_attr(ENTRY, "inblob", a, TSM_NONCE_LEN + 1);
-	printf("inblob-65-write: %s\n", err_name(err));
+	printf("inblob-65-write: %s\n", tsm_errno_name(err));
 	quote(ENTRY, TSM_NONCE_LEN, 2, out, sizeof(out));
 	printf("quote-nonce-64: %s\n", out);
 
@@ -185,13 +157,13 @@ static void probe_report_entry(void)
 	err = tsm_read_attr(ENTRY, "outblob", a, sizeof(a), &alen) ?:
 	      tsm_read_attr(ENTRY, "outblob", b, sizeof(b), &blen);
 	tsm_read_gen(ENTRY, &gen1);
-	printf("outblob-cached: %s %s\n", err_name(err),
+	printf("outblob-cached: %s %s\n", tsm_errno_name(err),
 	       !err && alen == blen && !memcmp(a, b, alen) && gen0 == gen1 ?
 	       "same" : "DIFFERENT");
 	quote(ENTRY, TSM_NONCE_LEN, 3, out, sizeof(out));
 	tsm_read_gen(ENTRY, &gen1);
 	printf("generation-per-inblob: %lu\n", gen1 - gen0);
-	printf("entry-rmdir: %s\n", err_name(tsm_entry_remove(ENTRY)));
+	printf("entry-rmdir: %s\n", tsm_errno_name(tsm_entry_remove(ENTRY)));
 }
 
 static void probe_dev(void)
@@ -201,26 +173,26 @@ static void probe_dev(void)
 	int fd, ret;
 
 	if (stat("/dev/tdx_guest", &st)) {
-		printf("dev: %s\n", err_name(errno));
+		printf("dev: %s\n", tsm_errno_name(errno));
 		return;
 	}
 	printf("dev: char:%d mode:%o\n", S_ISCHR(st.st_mode),
 	       st.st_mode & 07777);
 	fd = open("/dev/tdx_guest", O_RDWR);
 	if (fd < 0) {
-		printf("dev-open: %s\n", err_name(errno));
+		printf("dev-open: %s\n", tsm_errno_name(errno));
 		return;
 	}
 	memset(&req, 0, sizeof(req));
 	nonce(req.reportdata, 4);
 	ret = ioctl(fd, TDX_CMD_GET_REPORT0, &req);
-	printf("get-report0: %s %s\n", err_name(ret ? errno : 0),
+	printf("get-report0: %s %s\n", tsm_errno_name(ret ? errno : 0),
 	       !ret && !memcmp(req.tdreport + REPORTDATA_OFF, req.reportdata,
 			       sizeof(req.reportdata)) ? "reportdata" : "-");
 	ret = ioctl(fd, TDX_CMD_GET_REPORT0, (void *)8);
-	printf("get-report0-bad-pointer: %s\n", err_name(ret ? errno : 0));
+	printf("get-report0-bad-pointer: %s\n", tsm_errno_name(ret ? errno : 0));
 	ret = ioctl(fd, _IOWR('T', 2, struct tdx_report_req), &req);
-	printf("get-report0-unknown-cmd: %s\n", err_name(ret ? errno : 0));
+	printf("get-report0-unknown-cmd: %s\n", tsm_errno_name(ret ? errno : 0));
 	close(fd);
 }
 
@@ -251,7 +223,7 @@ static void probe_mr(void)
 	if (stat(MR_DIR, &st)) {
 		err = errno;
 		printf("mr-files: %s\nmr-extend-rtmr3: -\nmr-extend-47: -\n"
-		       "mr-write-mrtd: -\n", err_name(err));
+		       "mr-write-mrtd: -\n", tsm_errno_name(err));
 		return;
 	}
 	list_modes("mr-files", MR_DIR);
@@ -261,12 +233,12 @@ static void probe_mr(void)
 	err = err ?: mr_io("rtmr3:sha384", data + MR_SIZE, MR_SIZE, 1);
 	err = err ?: mr_io("rtmr3:sha384", after, MR_SIZE, 0);
 	SHA384(data, sizeof(data), want);
-	printf("mr-extend-rtmr3: %s %s\n", err_name(err),
+	printf("mr-extend-rtmr3: %s %s\n", tsm_errno_name(err),
 	       !err && !memcmp(after, want, MR_SIZE) ? "replayed" : "-");
 	printf("mr-extend-47: %s\n",
-	       err_name(mr_io("rtmr3:sha384", data, MR_SIZE - 1, 1)));
+	       tsm_errno_name(mr_io("rtmr3:sha384", data, MR_SIZE - 1, 1)));
 	printf("mr-write-mrtd: %s\n",
-	       err_name(mr_io("mrtd:sha384", data, MR_SIZE, 1)));
+	       tsm_errno_name(mr_io("mrtd:sha384", data, MR_SIZE, 1)));
 }
 
 /* A nonce seed of @key's own */
@@ -295,7 +267,7 @@ int main(int argc, char **argv)
 		tsm_entry_remove(ENTRY);
 		err = tsm_entry_create(ENTRY);
 		if (err) {
-			printf("%s: %s\n", argv[2], err_name(err));
+			printf("%s: %s\n", argv[2], tsm_errno_name(err));
 			return 1;
 		}
 		quote(ENTRY, TSM_NONCE_LEN, key_seed(argv[2]), out,

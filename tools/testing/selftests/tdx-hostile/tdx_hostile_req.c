@@ -28,28 +28,6 @@
 
 #include "../tsm-stress/tsm_util.h"
 
-static const char *errno_name(int err)
-{
-	static char buf[16];
-
-	switch (err) {
-	case 0: return "OK";
-	case EINVAL: return "EINVAL";
-	case EBUSY: return "EBUSY";
-	case EINTR: return "EINTR";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	case ECONNREFUSED: return "ECONNREFUSED";
-	case EIO: return "EIO";
-	case EFBIG: return "EFBIG";
-	case ENOMEM: return "ENOMEM";
-	case ENXIO: return "ENXIO";
-	case EBADMSG: return "EBADMSG";
-	case ENOENT: return "ENOENT";
-	}
-	snprintf(buf, sizeof(buf), "E%d", err);
-	return buf;
-}
-
 static const char *check_reportdata(const uint8_t *q, size_t len,
 				    const uint8_t *nonce)
 {
@@ -120,7 +98,7 @@ int main(int argc, char **argv)
 	rc = tsm_read_attr(entry, "outblob", quote, sizeof(quote), &len);
 	ms = tsm_now_ms() - t0;
 	if (rc) {
-		printf("%s %llu 0 - - -\n", errno_name(rc),
+		printf("%s %llu 0 - - -\n", tsm_errno_name(rc),
 		       (unsigned long long)ms);
 		return 0;
 	}

@@ -15,6 +15,24 @@
 
 #include "tsm_util.h"
 
+/*
+ * An errno's name, "OK" for 0, for lines a shell compares with the ABI
+ * document; either sign
+ */
+const char *tsm_errno_name(int err)
+{
+	static char buf[16];
+	const char *name;
+
+	if (!err)
+		return "OK";
+	name = strerrorname_np(err < 0 ? -err : err);
+	if (name)
+		return name;
+	snprintf(buf, sizeof(buf), "E%d", err);
+	return buf;
+}
+
 uint64_t tsm_now_ms(void)
 {
 	struct timespec ts;

@@ -50,6 +50,7 @@ struct tsm_nonce {
 	uint32_t sum;
 };
 
+const char *tsm_errno_name(int err);
 uint64_t tsm_now_ms(void);
 uint64_t tsm_rand(uint64_t *state);
 
