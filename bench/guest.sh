@@ -546,6 +546,7 @@ intree_pass() {
 	mode=upstream-${LANE:-unknown}
 	log "mode $mode: the kernel's own tdx_guest under the kernel's core"
 	load_mode "$mode"
+	tdreport
 	service 10
 	latency_run "$mode" short 10 "$N_SLOW" 1
 	throughput "$mode"
