@@ -304,10 +304,12 @@ result $? "out of order: then the older one, with its own quote"
 result $? "complete_newest with nothing held fails"
 knob never_complete 0
 
-# One interrupt, several completions: with status checks 5 s apart, the
+# One interrupt, several completions: with status checks 10 s apart, the
 # host completes 4 requests without an interrupt, then raises one. Had a
 # status check found any of them, completions_by_check would count it.
-poll_schedule 5000 5000
+# (5 s apart, a loaded machine's quoting service, signing four quotes on
+# the guest's vCPUs, once took longer than that: checks came first.)
+poll_schedule 10000 10000
 knob never_complete 1
 mapfile -t es < <(entries i 4)
 start "${es[@]}"
@@ -318,7 +320,7 @@ one_irq_ends "${es[@]}"
 ok=$?
 bycheck=$(($(counter $drv_dbg/completions_by_check) - bycheck0))
 [ $ok = 0 ] && [ "$bycheck" = 0 ] && [ "$t_ms" -lt 5000 ]
-result $? "one interrupt wakes all 4 completed requests (${t_ms} ms, $bycheck by a status check, checks 5 s apart)"
+result $? "one interrupt wakes all 4 completed requests (${t_ms} ms, $bycheck by a status check, checks 10 s apart)"
 poll_schedule 1 100
 
 echo "# the hostile host"
@@ -425,7 +427,9 @@ rc=$?
 t_ms=$((($(date +%s%N) - t0) / 1000000))
 all_end ENXIO "${es[@]}"
 ok=$?
-[ $rc = 0 ] && [ $ok = 0 ] && [ "$t_ms" -lt "$slack_ms" ]
+# At once: not after the host's 20 s. A quarter of that, as on a machine
+# whose other VMs shared its 2 cores rmmod took 1.2 to 3.6 s.
+[ $rc = 0 ] && [ $ok = 0 ] && [ "$t_ms" -lt $((timeout_ms / 4)) ]
 result $? "unload with 2 requests at the host and 1 waiting for a buffer: all ENXIO, ${t_ms} ms"
 knob never_complete 0
 knob complete_held 1
