@@ -610,6 +610,7 @@ static const struct file_operations tdx_emu_verify_report_fops = {
  */
 
 static void *tdx_emu_rtmr_log_start(struct seq_file *m, loff_t *pos)
+	__acquires(&tdx_emu_rtmr_log_lock)
 {
 	spin_lock(&tdx_emu_rtmr_log_lock);
 	return *pos < tdx_emu_rtmr_log_len ? &tdx_emu_rtmr_log[*pos] : NULL;
@@ -622,6 +623,7 @@ static void *tdx_emu_rtmr_log_next(struct seq_file *m, void *v, loff_t *pos)
 }
 
 static void tdx_emu_rtmr_log_stop(struct seq_file *m, void *v)
+	__releases(&tdx_emu_rtmr_log_lock)
 {
 	spin_unlock(&tdx_emu_rtmr_log_lock);
 }
