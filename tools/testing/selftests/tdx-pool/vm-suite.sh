@@ -430,9 +430,10 @@ rc=$?
 t_ms=$((($(date +%s%N) - t0) / 1000000))
 all_end ENXIO "${es[@]}"
 ok=$?
-# At once: not after the host's 20 s. A quarter of that, as on a machine
-# whose other VMs shared its 2 cores rmmod took 1.2 to 3.6 s.
-[ $rc = 0 ] && [ $ok = 0 ] && [ "$t_ms" -lt $((timeout_ms / 4)) ]
+# At once: not after the host's 20 s (a driver that waits for it takes
+# 20 s to 40 s here). Half of that, as on a machine whose other VMs shared
+# its 2 cores rmmod took 1.2 to 3.6 s, and 5.7 s on the debug lane.
+[ $rc = 0 ] && [ $ok = 0 ] && [ "$t_ms" -lt $((timeout_ms / 2)) ]
 result $? "unload with 2 requests at the host and 1 waiting for a buffer: all ENXIO, ${t_ms} ms"
 knob never_complete 0
 knob complete_held 1
