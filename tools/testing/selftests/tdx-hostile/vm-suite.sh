@@ -103,7 +103,10 @@ expect() {
 	fi
 	if [ "$want" = ETIMEDOUT ]; then
 		hi=$bound_ms
-		lo=$(($(cat $params/quote_timeout_ms) - 20))
+		# The driver's deadline is in jiffies, which under TCG ran
+		# 3% ahead of the clock measured here once (k7: 968 ms for
+		# 1000): 10% early still is the timeout, not a quick failure
+		lo=$(($(cat $params/quote_timeout_ms) * 9 / 10))
 	fi
 	hi=$((hi + ${3:-0}))
 	[ "$ms" -ge "$lo" ] && [ "$ms" -le "$hi" ] || ok=1
