@@ -4,14 +4,11 @@
  * ioctl, for GetQuote and for the measurements files, and the extension
  * of its run-time measurement registers.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/delay.h>
 #include <linux/errno.h>
-#include <linux/io.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
-#include <linux/printk.h>
 #include <linux/string.h>
 
 #include "tdx-guest.h"
